@@ -1,0 +1,217 @@
+"""Find Arabic date expressions and resolve them to calendar dates.
+
+Two steps, kept apart so each can be tested alone:
+
+- :func:`find_dates` (text → :class:`DateMention` list) reads what the text *says*: day, month and
+  year where written, a weekday, a relative day (أمس، اليوم، غدا) or a modifier (المقبل، الماضي). It
+  knows every month-name family the corpus uses (Moroccan يوليوز/غشت/شتنبر, Egyptian and Gulf
+  يوليو/أغسطس, Levantine تموز/شباط and the paired ``شباط / فبراير``, Algerian and Tunisian
+  جويلية/أوت), ordinal days in words (السادس من فبراير) and numeric dates (``07 - 02 - 2019``,
+  ``12/05/2022``, ``2022-05-12``). Matching runs on :mod:`akhbar.normalize`'s view; spans are exact
+  offsets into the original text.
+- :func:`resolve` (mention + reference date → :class:`ResolvedDate`) fixes what the text leaves
+  open against a reference, normally the publication date, and checks a stated weekday.
+
+Numeric dates are read day first (``12/05/2022`` is 12 May), the convention of Arabic news sites;
+``2022-05-12`` (year first) is ISO.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from akhbar.lexicon import rows
+from akhbar.normalize import normalize, normalize_with_offsets, view_span_to_text
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in a text: what it states, nothing inferred."""
+
+    start: int
+    end: int
+    text: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None  # ISO weekday stated in the text (Monday = 1)
+    relative_days: int | None = None  # أمس = -1, اليوم = 0, غدا = +1
+    direction: str | None = None  # "next" (المقبل) or "last" (الماضي) for an open month or weekday
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """A mention fixed against a reference date.
+
+    ``date`` is the full ``YYYY-MM-DD`` date, or None when the text fixes less than a day;
+    ``value`` is as much of the ISO date as is fixed (``2018-06``, ``2019``), or None;
+    ``weekday_agrees`` is None when no weekday is stated, else whether it matches ``date``.
+    """
+
+    date: str | None
+    value: str | None
+    weekday_agrees: bool | None
+
+
+@cache
+def _lexicons() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    months = {normalize(name): int(num) for name, num, _family in rows("months.tsv")}
+    weekdays = {normalize(name): int(num) for name, num in rows("weekdays.tsv")}
+    ordinals = {normalize(name): int(num) for name, num in rows("day_ordinals.tsv")}
+    return months, weekdays, ordinals
+
+
+def _alternation(names) -> str:
+    # Longest first, so that "كانون الثاني" wins over a shorter prefix.
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+@cache
+def _patterns() -> list[re.Pattern]:
+    months, weekdays, ordinals = _lexicons()
+    mon = f"(?:{_alternation(months)})"
+    wd = f"(?P<wd>{_alternation(weekdays)})"
+    ordinal = _alternation(ordinals)
+    b = r"(?<![\w])"  # not inside a word (proclitics such as ب، و، ل are handled by callers)
+    e = r"(?![\w])"
+    year = r"(?P<year>\d{4})"
+    direction = r"(?P<dir>المقبل|القادم|الماضي|المنصرم|الفائت)"
+    weekday_prefix = rf"(?:(?:يوم\s+)?{wd}\s*[,،]?\s*)?"
+    return [
+        # 07 - 02 - 2019, 12/05/2022, 12.05.2022 (day first)
+        re.compile(rf"{b}{weekday_prefix}(?P<day>\d{{1,2}})\s*(?P<sep>[-/.])\s*(?P<mon_num>\d{{1,2}})\s*(?P=sep)\s*{year}{e}"),
+        # 2022-05-12 (ISO)
+        re.compile(rf"{b}{year}-(?P<mon_num>\d{{1,2}})-(?P<day>\d{{1,2}}){e}"),
+        # [weekday] day [من] [شهر] month[ / month] [،] [عام] [year] [المقبل]
+        re.compile(
+            rf"{b}{weekday_prefix}(?P<day>\d{{1,2}}|{ordinal})\s*(?:من\s+)?(?:شهر\s+)?"
+            rf"(?P<mon>{mon})(?:\s*/\s*{mon})?{e}"
+            rf"(?:\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?{year}{e})?"
+            rf"(?:\s+{direction}{e})?"
+        ),
+        # month year ("يونيو 2018", "شهر يونيو من عام 2018"); a bare month name is not enough
+        # (مارس is also a verb, آب a noun), so a year or a modifier must follow.
+        re.compile(
+            rf"{b}(?:شهر\s+)?(?P<mon>{mon})(?:\s*/\s*{mon})?{e}"
+            rf"(?:\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?{year}{e}|\s+{direction}{e})"
+        ),
+        # عام 2014, سنة 2019, العام 2020
+        re.compile(rf"{b}(?:عام|سنه|العام)\s+{year}{e}"),
+        # أمس الأربعاء, اليوم الجمعة, غدا الخميس, أول أمس
+        re.compile(rf"{b}(?P<rel>اول امس|امس|البارحه|اليوم|غدا|بعد غد)(?:\s+{wd}{e}|(?={e}))"),
+        # الثلاثاء الماضي, يوم الخميس المقبل
+        re.compile(rf"{b}(?:يوم\s+)?{wd}\s+{direction}{e}"),
+    ]
+
+
+_RELATIVE = {"اول امس": -2, "امس": -1, "البارحه": -1, "اليوم": 0, "غدا": 1, "بعد غد": 2}
+_DIRECTION = {"المقبل": "next", "القادم": "next", "الماضي": "last", "المنصرم": "last", "الفائت": "last"}
+
+
+def _mention(match: re.Match, text: str, origin: list[int]) -> DateMention | None:
+    months, weekdays, ordinals = _lexicons()
+    g = match.groupdict()
+    start, end = view_span_to_text(origin, match.start(), match.end())
+    day = month = year = None
+    if g.get("day"):
+        day = int(g["day"]) if g["day"].isdigit() else ordinals[g["day"]]
+    if g.get("mon_num"):
+        month = int(g["mon_num"])
+    elif g.get("mon"):
+        month = months[g["mon"]]
+    if g.get("year"):
+        year = int(g["year"])
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None and not 1 <= day <= 31:
+        return None
+    if year is not None and not 1900 <= year <= 2100:
+        return None
+    if g.get("rel") == "اليوم" and not g.get("wd"):
+        return None  # "اليوم" alone is too often part of a name (المغرب اليوم)
+    return DateMention(
+        start=start, end=end, text=text[start:end], year=year, month=month, day=day,
+        weekday=weekdays[g["wd"]] if g.get("wd") else None,
+        relative_days=_RELATIVE[g["rel"]] if g.get("rel") else None,
+        direction=_DIRECTION[g["dir"]] if g.get("dir") else None,
+    )
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every date expression in ``text``, sorted, without overlaps (the longest wins).
+
+    >>> [m.text for m in find_dates("نشر في شعب بريس يوم 07 - 02 - 2019")]
+    ['07 - 02 - 2019']
+    >>> m = find_dates("في السادس من فبراير المقبل")[0]
+    >>> (m.day, m.month, m.direction)
+    (6, 2, 'next')
+    """
+    view, origin = normalize_with_offsets(text)
+    found: list[DateMention] = []
+    for pattern in _patterns():
+        for match in pattern.finditer(view):
+            mention = _mention(match, text, origin)
+            if mention is not None:
+                found.append(mention)
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[DateMention] = []
+    for m in found:
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    return kept
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def resolve(mention: DateMention, reference: dt.date | None) -> ResolvedDate:
+    """Fix ``mention`` against ``reference`` (the publication date, or None when unknown).
+
+    >>> m = find_dates("أمس الأربعاء في واشنطن")[0]
+    >>> resolve(m, dt.date(2019, 2, 7))
+    ResolvedDate(date='2019-02-06', value='2019-02-06', weekday_agrees=True)
+    >>> resolve(find_dates("في السادس من فبراير المقبل")[0], dt.date(2019, 1, 20)).date
+    '2019-02-06'
+    """
+    m = mention
+    day: dt.date | None = None
+    if m.relative_days is not None:
+        day = reference + dt.timedelta(days=m.relative_days) if reference else None
+    elif m.day is not None and m.month is not None:
+        if m.year is not None:
+            day = _safe_date(m.year, m.month, m.day)
+        elif reference is not None:
+            day = _nearest(reference, m.month, m.day, m.direction)
+    elif m.weekday is not None and m.direction and reference is not None:
+        delta = (m.weekday - reference.isoweekday()) % 7 or 7
+        day = reference + dt.timedelta(days=delta if m.direction == "next" else delta - 7)
+    if day is not None:
+        agrees = None if m.weekday is None else day.isoweekday() == m.weekday
+        return ResolvedDate(day.isoformat(), day.isoformat(), agrees)
+    value = None
+    year = m.year
+    if year is None and m.month is not None and reference is not None and m.direction:
+        year = reference.year + (1 if m.direction == "next" and m.month <= reference.month else 0) \
+            - (1 if m.direction == "last" and m.month >= reference.month else 0)
+    if year is not None:
+        value = f"{year:04d}" if m.month is None else f"{year:04d}-{m.month:02d}"
+    return ResolvedDate(None, value, None)
+
+
+def _nearest(reference: dt.date, month: int, day: int, direction: str | None) -> dt.date | None:
+    """The date with this month and day nearest to ``reference``, after it for "next", before for "last"."""
+    candidates = [d for y in (reference.year - 1, reference.year, reference.year + 1)
+                  if (d := _safe_date(y, month, day)) is not None]
+    if direction == "next":
+        candidates = [d for d in candidates if d > reference]
+    elif direction == "last":
+        candidates = [d for d in candidates if d < reference]
+    return min(candidates, key=lambda d: abs((d - reference).days), default=None)

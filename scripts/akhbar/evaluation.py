@@ -1,0 +1,210 @@
+"""Score the pipeline against gold: body extraction (character level), metadata, entity mentions,
+meeting events, the agreement of two annotators, and near-duplicate detection on synthetic variants.
+
+Body gold files (``tests/gold_body/<id>.json``) list the 1-based lines of raw_text that are the
+article's own paragraphs. A character counts when it is a non-space character inside a body line:
+white space carries no information and would reward keeping blank lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from akhbar import entities as entity_annotator
+from akhbar import events as event_extractor
+from akhbar import links
+from akhbar.gold import load_annotations, project_gold
+from akhbar.metadata import extract_metadata
+from akhbar.read import decode
+from akhbar.segment import CorpusLineCounts, segment
+
+
+@dataclass(frozen=True)
+class PRF:
+    """Counts and the precision, recall and F1 they give."""
+
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __add__(self, other: "PRF") -> "PRF":
+        return PRF(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+
+def line_spans(raw_text: str, line_numbers) -> list[tuple[int, int]]:
+    """Spans of the given 1-based lines of raw_text."""
+    wanted = set(line_numbers)
+    spans, offset = [], 0
+    for number, line in enumerate(raw_text.split("\n"), start=1):
+        if number in wanted:
+            spans.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return spans
+
+
+def _chars(raw_text: str, spans) -> set[int]:
+    return {i for s, e in spans for i in range(s, e) if not raw_text[i].isspace()}
+
+
+def body_prf(raw_text: str, predicted_spans, gold_spans) -> PRF:
+    """Character-level agreement of predicted body spans with gold body spans."""
+    pred, gold = _chars(raw_text, predicted_spans), _chars(raw_text, gold_spans)
+    return PRF(len(pred & gold), len(pred - gold), len(gold - pred))
+
+
+def load_body_gold(folder: Path) -> dict[str, dict]:
+    """The body gold files of a folder, by document id."""
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
+
+
+# --- entity mentions -------------------------------------------------------------------------------
+
+def mention_prf(predicted, gold) -> PRF:
+    """Exact-match agreement of two mention lists: a hit needs the same start, end and label."""
+    pred = {(m["start"], m["end"], m["label"]) for m in predicted}
+    ref = {(m["start"], m["end"], m["label"]) for m in gold}
+    return PRF(len(pred & ref), len(pred - ref), len(ref - pred))
+
+
+def per_label(predicted, gold) -> dict[str, PRF]:
+    labels = sorted({m["label"] for m in predicted} | {m["label"] for m in gold})
+    return {label: mention_prf([m for m in predicted if m["label"] == label], [m for m in gold if m["label"] == label])
+            for label in labels}
+
+
+def _prf_dict(prf: PRF) -> dict:
+    return {"precision": round(prf.precision, 4), "recall": round(prf.recall, 4), "f1": round(prf.f1, 4),
+            "tp": prf.tp, "fp": prf.fp, "fn": prf.fn}
+
+
+# --- meeting events ------------------------------------------------------------------------------
+
+def event_prf(predicted, gold) -> PRF:
+    """An automatic event matches a gold one when they name the same meeting: same date and the same
+    place canonical (or both virtual), whatever the trigger word; each gold event matches once."""
+    remaining = [e["event_key"] for e in gold]
+    tp = 0
+    for event in predicted:
+        if event["event_key"] in remaining:
+            remaining.remove(event["event_key"])
+            tp += 1
+    return PRF(tp, len(predicted) - tp, len(remaining))
+
+
+# --- everything the card reports -----------------------------------------------------------------
+
+def _segment_scores(pages: dict[str, str], golds: dict[str, dict], cfg) -> dict:
+    counts = CorpusLineCounts(cfg.corpus_repeat_max_words)
+    for text in pages.values():
+        counts.add_document(text)
+    total, keep_all = PRF(0, 0, 0), PRF(0, 0, 0)
+    per_doc, fields = {}, {"title": 0, "publisher": 0, "published": 0}
+    for doc_id in sorted(golds):
+        text, gold = pages[doc_id], golds[doc_id]
+        seg = segment(text, cfg, counts)
+        gold_spans = line_spans(text, gold["body_lines"])
+        prf = body_prf(text, seg.body_spans, gold_spans)
+        total += prf
+        keep_all += body_prf(text, [(0, len(text))], gold_spans)
+        per_doc[doc_id] = _prf_dict(prf)
+        meta = extract_metadata(seg, text)
+        for name in fields:
+            fields[name] += getattr(meta, name) == gold[name]
+    return {"documents": len(golds), "body": _prf_dict(total), "keep_every_line": _prf_dict(keep_all),
+            "per_document": per_doc, "metadata_correct": fields}
+
+
+def run(seeds: Path, gold_body: Path | None, heldout: Path | None, segment_cfg) -> dict:
+    """All the figures of the card that compare the pipeline with gold data, as one JSON-able dict."""
+    figures: dict = {}
+    if gold_body is not None and gold_body.is_dir():
+        golds = load_body_gold(gold_body)
+        pages = {doc_id: decode((seeds / f"{doc_id}.txt").read_bytes())[0] for doc_id in golds
+                 if (seeds / f"{doc_id}.txt").exists()}
+        golds = {k: v for k, v in golds.items() if k in pages}
+        if golds:
+            figures["body_seeds"] = _segment_scores(pages, golds, segment_cfg)
+    if heldout is not None and heldout.is_dir():
+        golds = {p.name[: -len(".gold.json")]: json.loads(p.read_text(encoding="utf-8"))
+                 for p in sorted(heldout.glob("*.gold.json"))}
+        pages = {doc_id: decode((heldout / f"{doc_id}.txt").read_bytes())[0] for doc_id in golds}
+        if golds:
+            figures["body_heldout"] = _segment_scores(pages, golds, segment_cfg)
+
+    # Automatic annotators against the gold files of the seeds, on the segmenter's body text.
+    auto_entities, gold_entities, auto_events, gold_events = [], [], [], []
+    for ann_path in sorted(seeds.glob("*.ann.json")):
+        doc_id = ann_path.name[: -len(".ann.json")]
+        page_path = seeds / f"{doc_id}.txt"
+        data_bytes = page_path.read_bytes()
+        text = decode(data_bytes)[0]
+        data = load_annotations(ann_path, doc_id, hashlib.sha256(data_bytes).hexdigest(), text)
+        if data["status"] != "gold":
+            continue
+        seg = segment(text, segment_cfg)
+        body_text = "\n".join(text[s:e] for s, e in seg.body_spans)
+        gold_ents, gold_evs, _ = project_gold(data, seg.body_spans)
+        gold_evs = [event_extractor.complete_event(e, gold_ents) for e in gold_evs]
+        meta = extract_metadata(seg, text)
+        published = dt.date.fromisoformat(meta.published) if meta.published else None
+        auto = entity_annotator.annotate_entities(body_text, published)
+        auto_entities.append(auto)
+        gold_entities.append(gold_ents)
+        auto_events.append(event_extractor.extract_events(body_text, auto, published))
+        gold_events.append(gold_evs)
+    if gold_entities:
+        micro = sum((mention_prf(a, g) for a, g in zip(auto_entities, gold_entities)), PRF(0, 0, 0))
+        labels: dict[str, PRF] = {}
+        for a, g in zip(auto_entities, gold_entities):
+            for label, prf in per_label(a, g).items():
+                labels[label] = labels.get(label, PRF(0, 0, 0)) + prf
+        figures["entities_auto_vs_gold"] = {
+            "documents": len(gold_entities), "micro": _prf_dict(micro),
+            "per_label": {label: _prf_dict(prf) for label, prf in sorted(labels.items())},
+        }
+        ev = sum((event_prf(a, g) for a, g in zip(auto_events, gold_events)), PRF(0, 0, 0))
+        figures["events_auto_vs_gold"] = _prf_dict(ev)
+
+    agreement_dir = Path("tests/agreement/pass_b")
+    if agreement_dir.is_dir():
+        figures["entity_agreement"] = inter_annotator_agreement(seeds, agreement_dir)
+    near = links.evaluate_near_duplicates()
+    figures["near_duplicates"] = {"precision": round(near.precision, 4), "recall": round(near.recall, 4),
+                                  "table": near.to_markdown()}
+    return figures
+
+
+def inter_annotator_agreement(seeds: Path, second_pass: Path) -> dict:
+    """Entity-level F1 between the gold files (first pass) and an independent second pass."""
+    total = PRF(0, 0, 0)
+    labels: dict[str, PRF] = {}
+    documents = 0
+    for other in sorted(second_pass.glob("*.json")):
+        first = seeds / f"{other.stem}.ann.json"
+        if not first.exists():
+            continue
+        a = json.loads(first.read_text(encoding="utf-8"))["entities"]
+        b = json.loads(other.read_text(encoding="utf-8"))["entities"]
+        total += mention_prf(b, a)
+        for label, prf in per_label(b, a).items():
+            labels[label] = labels.get(label, PRF(0, 0, 0)) + prf
+        documents += 1
+    return {"documents": documents, "micro": _prf_dict(total),
+            "per_label": {label: _prf_dict(prf) for label, prf in sorted(labels.items())}}

@@ -1,0 +1,475 @@
+"""Links between documents: exact duplicates, near duplicates and reports of the same event.
+
+Two kinds of step, in the manner of datatrove's minhash stages:
+
+1. Per document, pure and picklable so they run in worker processes:
+   :func:`exact_key` (``body_text -> sha256 hex``) and :func:`signature`
+   (``body_text -> uint32[num_perm]`` MinHash over word 5-gram shingles, see :func:`shingles`).
+2. Global, over ``(id, exact_key, signature)`` triples: :func:`find_links`. It never compares all
+   pairs: exact keys are grouped in a dict, and near-duplicate candidates come only from shared LSH
+   band buckets, each candidate then verified on its full signature. It holds the N × num_perm × 4
+   byte signature matrix plus one band of bucket hashes at a time.
+
+Then :func:`dedup_clusters` (union-find over the duplicate links) and :func:`same_event_links`.
+
+What the links list, and what they do not:
+
+- ``exact_duplicate``: each member of a group of texts with equal :func:`exact_key` is linked to the
+  group's smallest id (a star, k - 1 links for k copies, not k(k-1)/2: a crawl can hold thousands
+  of copies of one "page unavailable" body).
+- ``near_duplicate``: between exact-group representatives only (the smallest id of each group). A
+  member has the same signature as its representative, so it shares its representative's near
+  links; :func:`dedup_clusters` gives the full groups. So no pair is both exact and near.
+- ``same_event``: every pair of documents sharing an event key.
+
+The MinHash is our own vectorised numpy code, not datasketch: its values are then fixed by this
+file alone (datasketch 2.x changed its default hashing scheme, which would silently change
+signatures between installs), and a whole document is hashed in one numpy expression.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from akhbar.normalize import normalize_for_identity
+
+EXACT_DUPLICATE = "exact_duplicate"
+NEAR_DUPLICATE = "near_duplicate"
+SAME_EVENT = "same_event"
+RELATIONS = (EXACT_DUPLICATE, NEAR_DUPLICATE, SAME_EVENT)
+
+EXACT_METHOD = "sha256(normalize_for_identity)"
+EVENT_METHOD = "event_key"
+
+_MERSENNE_61 = np.uint64((1 << 61) - 1)
+_MASK_32 = np.uint64(0xFFFFFFFF)
+#: Signature of a text with no words: it is never bucketed, so empty texts are never near duplicates.
+EMPTY_HASH = np.uint32(0xFFFFFFFF)
+# Shingles hashed against all permutations at once, a chunk at a time: bounds memory at
+# 8192 × num_perm × 8 bytes (8 MiB for 128 permutations) however long the document.
+_SHINGLE_CHUNK = 8192
+# Candidate pairs verified per numpy step: bounds memory at 2 × 65536 × num_perm × 4 bytes.
+_VERIFY_CHUNK = 65536
+
+
+def lsh_candidate_probability(similarity: float, bands: int, rows: int) -> float:
+    """Probability that two texts of Jaccard ``similarity`` share at least one of ``bands`` buckets."""
+    return 1.0 - (1.0 - similarity**rows) ** bands
+
+
+def verify_probability(similarity: float, num_perm: int, threshold: float) -> float:
+    """Probability that ``num_perm`` MinHash slots estimate ``similarity`` at or above ``threshold``.
+
+    Each slot agrees with probability ``similarity``, so the count of agreeing slots is binomial.
+    """
+    need = math.ceil(threshold * num_perm - 1e-9)
+    return sum(math.comb(num_perm, k) * similarity**k * (1 - similarity) ** (num_perm - k)
+               for k in range(need, num_perm + 1))
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """Every number of the links stage.
+
+    - ``shingle_size`` 5: word 5-grams. Shorter shingles make unrelated reports of one event share
+      stock phrases ("في المئة من الناتج المحلي"); longer ones make every small edit cost more.
+    - ``num_perm`` 128: the estimated Jaccard has standard error sqrt(J(1-J)/128) ≈ 0.04 at J = 0.7.
+    - ``bands`` × ``rows`` = 21 × 6 (126 of the 128 slots). The S-curve
+      P(candidate | J) = 1 - (1 - J^6)^21 has its midpoint at (1/21)^(1/6) ≈ 0.60, just below the
+      threshold on purpose: bucketing only proposes candidates and every candidate is verified on
+      all 128 slots, so a false candidate costs one 128-integer comparison while a missed one is
+      lost. P(candidate) = 0.015 at J 0.3, 0.28 at 0.5, 0.63 at 0.6, 0.93 at 0.7, 0.98 at 0.75,
+      0.998 at 0.8. (16 × 8, the curve centred on 0.707, proposes only 61% of the pairs at J 0.7
+      and 82% at 0.75; 32 × 4 proposes 87% of the pairs at J 0.5.) After verification, the chance
+      that a pair is linked is 0.93 × 0.52 at J 0.7 (the estimate is as likely to fall either
+      side), 0.89 at 0.75, 0.996 at 0.8; see :func:`verify_probability`.
+    - ``threshold`` 0.7 on the estimated word-5-gram Jaccard. Measured with
+      :func:`evaluate_near_duplicates` on the packaged articles: independently written reports of
+      the same event score below 0.03, a real page body against its chrome-stripped copy about
+      0.89; copies with a paragraph added or removed, one sentence moved, numbers spelt out or
+      typos in 2% of words score 0.7 to 0.9 and are linked; typos in 10% of words or a full
+      sentence shuffle fall to about 0.4 to 0.6 and are not. 0.7 keeps "the same article, lightly
+      edited" and leaves a wide margin above anything merely on the same topic.
+    - ``seed``: derives the permutations; change it and every signature changes.
+    """
+
+    shingle_size: int = 5
+    num_perm: int = 128
+    bands: int = 21
+    rows: int = 6
+    threshold: float = 0.7
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        if self.shingle_size < 1:
+            raise ValueError(f"shingle_size must be at least 1, not {self.shingle_size}.")
+        if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
+            raise ValueError(f"bands × rows ({self.bands} × {self.rows}) must be between 1 and "
+                             f"num_perm ({self.num_perm}).")
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], not {self.threshold}.")
+
+    @property
+    def near_method(self) -> str:
+        """The ``method`` recorded on near-duplicate links."""
+        return (f"minhash-lsh({self.shingle_size}-word shingles,{self.num_perm} perm,"
+                f"{self.bands}x{self.rows},jaccard>={self.threshold})")
+
+
+@dataclass(frozen=True, order=True)
+class Link:
+    """One undirected relation between two documents, ``source < target``."""
+
+    source: str
+    target: str
+    relation: str
+    score: float
+    method: str
+
+    def __post_init__(self) -> None:
+        if not self.source < self.target:
+            raise ValueError(f"a link needs source < target, got {self.source!r} and {self.target!r}.")
+        if self.relation not in RELATIONS:
+            raise ValueError(f"Cannot set relation {self.relation!r}, must be one of: {', '.join(RELATIONS)}.")
+
+
+# ---------------------------------------------------------------------------- per document
+
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script; drops punctuation and "_"
+_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},    # ٠-٩
+                         **{chr(0x06F0 + i): str(i) for i in range(10)}})   # ۰-۹
+
+
+def words(body_text: str) -> list[str]:
+    """Tokens of the normalised view: Arabic-Indic digits as ASCII, case folded, punctuation gone."""
+    return _WORD.findall(normalize_for_identity(body_text).translate(_DIGITS).casefold())
+
+
+def exact_key(body_text: str) -> str:
+    """``body_text -> hex sha256`` of :func:`~akhbar.normalize.normalize_for_identity`."""
+    return hashlib.sha256(normalize_for_identity(body_text).encode("utf-8")).hexdigest()
+
+
+def _hash64(text: str) -> int:
+    # blake2b, not hash(): Python salts str hashes per process.
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def shingles(body_text: str, n: int) -> np.ndarray:
+    """``body_text -> sorted unique uint64`` hashes of its word ``n``-grams.
+
+    A text of fewer than ``n`` words gives one shingle of all its words; a text with no words gives
+    an empty array.
+    """
+    toks = words(body_text)
+    grams = [" ".join(toks[i:i + n]) for i in range(max(len(toks) - n + 1, 1))] if toks else []
+    return np.unique(np.array([_hash64(g) for g in grams], dtype=np.uint64))
+
+
+@lru_cache(maxsize=8)  # pure memo of a pure function; the arrays are made read-only
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(a, b)`` of the hash functions ``(a·x + b) mod (2^61 - 1)``, from ``seed`` alone.
+
+    Drawn with blake2b rather than a numpy generator, whose streams may change between versions.
+    ``a`` in [1, 2^32), ``b`` in [0, 2^32) and 32-bit ``x`` keep ``a·x + b < 2^64``: no overflow.
+    """
+    a = np.array([_hash64(f"{seed}:a:{i}") % 0xFFFFFFFF + 1 for i in range(num_perm)], dtype=np.uint64)
+    b = np.array([_hash64(f"{seed}:b:{i}") & 0xFFFFFFFF for i in range(num_perm)], dtype=np.uint64)
+    a.flags.writeable = b.flags.writeable = False
+    return a, b
+
+
+def signature(body_text: str, cfg: LinkConfig) -> np.ndarray:
+    """``body_text -> uint32[cfg.num_perm]`` MinHash signature of its :func:`shingles`.
+
+    Slot ``i`` is the minimum over shingles of ``((a_i·x + b_i) mod (2^61 - 1)) & (2^32 - 1)``
+    with ``x`` the low 32 bits of the shingle hash. A text with no words gives all ``EMPTY_HASH``.
+    """
+    a, b = _permutations(cfg.num_perm, cfg.seed)
+    sig = np.full(cfg.num_perm, EMPTY_HASH, dtype=np.uint32)
+    sh = shingles(body_text, cfg.shingle_size)
+    for start in range(0, sh.size, _SHINGLE_CHUNK):
+        x = (sh[start:start + _SHINGLE_CHUNK] & _MASK_32)[:, None]
+        hashed = ((x * a + b) % _MERSENNE_61) & _MASK_32
+        sig = np.minimum(sig, hashed.min(axis=0).astype(np.uint32))
+    return sig
+
+
+# ---------------------------------------------------------------------------- global stage
+
+def find_links(items: Iterable[tuple[str, str, np.ndarray]], cfg: LinkConfig) -> list[Link]:
+    """``(id, exact_key, signature)`` triples -> exact and near duplicate links, sorted.
+
+    The output depends only on the set of triples, not on their order. Duplicate ids and signatures
+    of the wrong shape or dtype raise ``ValueError``.
+    """
+    ids: list[str] = []
+    keys: list[str] = []
+    buf = bytearray()  # one growing buffer, not a list of small arrays then a stacked copy
+    for doc_id, key, sig in items:
+        sig = np.asarray(sig)
+        if sig.shape != (cfg.num_perm,) or sig.dtype != np.uint32:
+            raise ValueError(f"signature of {doc_id!r} is {sig.dtype}{list(sig.shape)}, "
+                             f"expected uint32[{cfg.num_perm}]: was it made with the same LinkConfig?")
+        ids.append(doc_id)
+        keys.append(key)
+        buf += sig.tobytes()
+    if len(set(ids)) != len(ids):
+        raise ValueError("find_links got the same document id twice; ids must be unique.")
+    sigs = np.frombuffer(buf, dtype=np.uint32).reshape(len(ids), cfg.num_perm)
+
+    links, reps = _exact_links(ids, keys)
+    reps = reps[~(sigs[reps] == EMPTY_HASH).all(axis=1)]  # no words, nothing to compare
+    pairs = _candidate_pairs(sigs, reps, cfg)
+    for lo in range(0, len(pairs), _VERIFY_CHUNK):
+        chunk = pairs[lo:lo + _VERIFY_CHUNK]
+        scores = (sigs[chunk[:, 0]] == sigs[chunk[:, 1]]).mean(axis=1)
+        keep = scores >= cfg.threshold
+        for (i, j), score in zip(chunk[keep].tolist(), scores[keep].tolist()):
+            source, target = sorted((ids[i], ids[j]))
+            links.append(Link(source, target, NEAR_DUPLICATE, score, cfg.near_method))
+    return sorted(links)
+
+
+def _exact_links(ids: Sequence[str], keys: Sequence[str]) -> tuple[list[Link], np.ndarray]:
+    """Star links from each exact group's smallest id, and the row of each group's representative."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for row, key in enumerate(keys):
+        groups[key].append(row)
+    links, reps = [], []
+    for rows in groups.values():
+        rep = min(rows, key=ids.__getitem__)
+        reps.append(rep)
+        links.extend(Link(ids[rep], ids[r], EXACT_DUPLICATE, 1.0, EXACT_METHOD) for r in rows if r != rep)
+    return links, np.array(sorted(reps), dtype=np.int64)
+
+
+def _candidate_pairs(sigs: np.ndarray, rows: np.ndarray, cfg: LinkConfig) -> np.ndarray:
+    """Row pairs ``(i, j)``, ``i < j``, of ``rows`` that share a bucket in at least one band.
+
+    Each band's ``cfg.rows`` slots are folded into one 64-bit bucket hash; sorting the hashes puts
+    each bucket's rows side by side, and a bucket of k rows yields its k(k-1)/2 pairs. Two different
+    bands that fold to the same hash only add a candidate, which verification then rejects, so the
+    fold need not be collision-free.
+    """
+    codes = np.empty(0, dtype=np.int64)  # pair (i, j) as i * len(sigs) + j, deduped band by band
+    for band in range(cfg.bands):
+        block = sigs[rows, band * cfg.rows:(band + 1) * cfg.rows].astype(np.uint64)
+        bucket = np.zeros(len(rows), dtype=np.uint64)
+        for col in block.T:  # uint64 arithmetic wraps mod 2^64, as intended
+            bucket = bucket * np.uint64(0x100000001B3) + col
+        order = np.argsort(bucket, kind="stable")
+        ranked = bucket[order]
+        # Positions p whose row shares a bucket with the row d places further on. Buckets are
+        # contiguous, so each step keeps a subset of the last: the work is the number of pairs.
+        step, left, found = 1, np.flatnonzero(ranked[1:] == ranked[:-1]), [codes]
+        while left.size:
+            a, b = rows[order[left]], rows[order[left + step]]
+            found.append(np.minimum(a, b) * len(sigs) + np.maximum(a, b))
+            step += 1
+            left = left[left + step < len(ranked)]
+            left = left[ranked[left + step] == ranked[left]]
+        codes = np.unique(np.concatenate(found))
+    return np.stack([codes // len(sigs), codes % len(sigs)], axis=1)
+
+
+def dedup_clusters(ids: Iterable[str], links: Iterable[Link]) -> dict[str, str]:
+    """``ids, links -> {id: cluster id}``, the smallest id joined to it by duplicate links.
+
+    Exact and near links are followed transitively (union-find); ``same_event`` links are ignored.
+    A document in no link is its own cluster. A link naming an id not in ``ids`` raises ``ValueError``.
+    """
+    parent = {doc_id: doc_id for doc_id in ids}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]  # path halving
+            x = parent[x]
+        return x
+
+    for link in links:
+        if link.relation == SAME_EVENT:
+            continue
+        if link.source not in parent or link.target not in parent:
+            raise ValueError(f"link {link.source!r} -> {link.target!r} names a document not in ids.")
+        a, b = root(link.source), root(link.target)
+        if a != b:
+            parent[max(a, b)] = min(a, b)  # the smaller id stays the root, so it names the cluster
+    return {doc_id: root(doc_id) for doc_id in parent}
+
+
+def same_event_links(doc_event_keys: Iterable[tuple[str, Iterable[str]]]) -> list[Link]:
+    """``(id, event keys)`` pairs -> a ``same_event`` link for every two documents sharing a key.
+
+    Documents are bucketed by key, so only documents that share a key are ever paired; a key held
+    by k documents still yields k(k-1)/2 links, which is the size of the answer. A pair sharing
+    several keys is linked once.
+    """
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for doc_id, keys in doc_event_keys:
+        for key in keys:
+            by_key[key].add(doc_id)
+    pairs: set[tuple[str, str]] = set()
+    for members in by_key.values():
+        ordered = sorted(members)
+        pairs.update((a, b) for n, a in enumerate(ordered) for b in ordered[n + 1:])
+    return [Link(a, b, SAME_EVENT, 1.0, EVENT_METHOD) for a, b in sorted(pairs)]
+
+
+# ---------------------------------------------------------------------------- evaluation
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """True Jaccard of two sorted unique shingle arrays (0.0 when both are empty)."""
+    union = len(np.union1d(a, b))
+    return len(np.intersect1d(a, b, assume_unique=True)) / union if union else 0.0
+
+
+def evaluation_articles() -> list[dict]:
+    """The packaged evaluation articles (written for Akhbar), from ``data/links_defaults.json``."""
+    text = resources.files("akhbar").joinpath("data", "links_defaults.json").read_text(encoding="utf-8")
+    return json.loads(text)["evaluation_articles"]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
+
+
+def _typos(text: str, fraction: float, rng: random.Random) -> str:
+    """Swap two neighbouring letters in ``fraction`` of the words (those of two letters or more)."""
+    spans = [m.span() for m in _WORD.finditer(text) if m.end() - m.start() >= 2]
+    chars = list(text)
+    for start, end in rng.sample(spans, max(1, round(fraction * len(spans)))):
+        k = rng.randrange(start, end - 1)
+        chars[k], chars[k + 1] = chars[k + 1], chars[k]
+    return "".join(chars)
+
+
+def _variants(article: Mapping, rng: random.Random, repeats: int) -> list[tuple[str, str]]:
+    """``(kind, text)`` variants of one article; the kinds are the rows of the evaluation table."""
+    paras = list(article["paragraphs"])
+    text = "\n\n".join(paras)
+    sentences = _SENTENCE_END.split(" ".join(paras))
+    out = [("cosmetic (tatweel, harakat, spaces)",
+            text.replace("ال", "الـ", 3).replace("ة ", "ةٌ  ").replace("\n\n", "\n \n"))]
+    for _ in range(repeats):
+        for pct in (2, 5, 10):
+            out.append((f"typos in {pct}% of words", _typos(text, pct / 100, rng)))
+        moved = sentences[:]
+        moved.insert(rng.randrange(len(moved)), moved.pop(rng.randrange(len(moved))))
+        out.append(("one sentence moved", " ".join(moved)))
+        shuffled = sentences[:]
+        while shuffled == sentences:
+            rng.shuffle(shuffled)
+        out.append(("all sentences shuffled", " ".join(shuffled)))
+    numbers = article["numbers"]
+    out.append(("numbers as words", re.sub(r"\d+", lambda m: numbers.get(m.group(), m.group()), text)))
+    at = rng.randrange(len(paras) + 1)
+    out.append(("paragraph added", "\n\n".join(paras[:at] + [article["extra_paragraph"]] + paras[at:])))
+    drop = rng.randrange(len(paras))
+    out.append(("paragraph removed", "\n\n".join(paras[:drop] + paras[drop + 1:])))
+    out.append(("other report, same event", "\n\n".join(article["other_report"])))
+    return out
+
+
+@dataclass(frozen=True)
+class VariantRow:
+    """One row of the evaluation table: a kind of variant compared with its base article."""
+
+    kind: str
+    pairs: int
+    mean_jaccard: float
+    above_threshold: float  # share of these pairs whose true Jaccard is >= the threshold
+    detected: float         # share of these pairs linked as exact or near duplicates
+
+
+@dataclass(frozen=True)
+class NearDupEvaluation:
+    """Precision and recall of duplicate links against true Jaccard >= threshold, over all pairs."""
+
+    threshold: float
+    documents: int
+    pairs: int
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+    rows: tuple[VariantRow, ...] = field(default=())
+
+    @property
+    def precision(self) -> float:
+        predicted = self.true_positives + self.false_positives
+        return self.true_positives / predicted if predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        actual = self.true_positives + self.false_negatives
+        return self.true_positives / actual if actual else 1.0
+
+    def to_markdown(self) -> str:
+        """The table for the dataset card."""
+        lines = [f"{self.documents} documents, {self.pairs} pairs, true word-shingle Jaccard >= "
+                 f"{self.threshold}: precision {self.precision:.3f}, recall {self.recall:.3f} "
+                 f"(TP {self.true_positives}, FP {self.false_positives}, FN {self.false_negatives}).",
+                 "", "| variant of the base article | pairs | mean true Jaccard | true J >= threshold | linked |",
+                 "| --- | ---: | ---: | ---: | ---: |"]
+        lines += [f"| {r.kind} | {r.pairs} | {r.mean_jaccard:.3f} | {r.above_threshold:.0%} | {r.detected:.0%} |"
+                  for r in self.rows]
+        return "\n".join(lines)
+
+
+def evaluate_near_duplicates(cfg: LinkConfig = LinkConfig(), articles: Sequence[Mapping] | None = None,
+                             repeats: int = 3, seed: int = 0) -> NearDupEvaluation:
+    """Synthetic variants of ``articles`` -> precision/recall of :func:`find_links` and a table.
+
+    Each article (default: :func:`evaluation_articles`) yields its base text and the variants of
+    :func:`_variants`. Every pair of all these documents (across articles too) is labelled by its
+    true Jaccard over :func:`shingles`; a pair counts as predicted when it is linked, directly or
+    through its exact-group representatives. Deterministic for a given ``seed``.
+    """
+    rng = random.Random(seed)
+    docs: dict[str, str] = {}
+    kind_of: dict[str, tuple[str, str]] = {}  # variant id -> (kind, base id)
+    for article in articles if articles is not None else evaluation_articles():
+        base = f"{article['id']}/00"
+        docs[base] = "\n\n".join(article["paragraphs"])
+        for n, (kind, text) in enumerate(_variants(article, rng, repeats), start=1):
+            docs[f"{article['id']}/{n:02d}"] = text
+            kind_of[f"{article['id']}/{n:02d}"] = (kind, base)
+
+    ids = sorted(docs)
+    keys = {i: exact_key(docs[i]) for i in ids}
+    links = find_links(((i, keys[i], signature(docs[i], cfg)) for i in ids), cfg)
+    rep = {}
+    for i in ids:  # ids are sorted, so the first id seen with a key is its group's representative
+        rep.setdefault(keys[i], i)
+    near = {(link.source, link.target) for link in links if link.relation == NEAR_DUPLICATE}
+
+    def linked(x: str, y: str) -> bool:
+        rx, ry = sorted((rep[keys[x]], rep[keys[y]]))
+        return rx == ry or (rx, ry) in near
+
+    sh = {i: shingles(docs[i], cfg.shingle_size) for i in ids}
+    tp = fp = fn = 0
+    for n, x in enumerate(ids):
+        for y in ids[n + 1:]:
+            truth, predicted = jaccard(sh[x], sh[y]) >= cfg.threshold, linked(x, y)
+            tp += truth and predicted
+            fp += predicted and not truth
+            fn += truth and not predicted
+
+    by_kind: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    for variant, (kind, base) in kind_of.items():
+        by_kind[kind].append((jaccard(sh[variant], sh[base]), linked(variant, base)))
+    rows = tuple(VariantRow(kind, len(v), sum(j for j, _ in v) / len(v),
+                            sum(j >= cfg.threshold for j, _ in v) / len(v), sum(d for _, d in v) / len(v))
+                 for kind, v in by_kind.items())
+    return NearDupEvaluation(cfg.threshold, len(ids), len(ids) * (len(ids) - 1) // 2, tp, fp, fn, rows)

@@ -1,0 +1,253 @@
+"""The Akhbar build, in one file: how seed pages become the dataset.
+
+::
+
+    pass 1  count lines        every page → CorpusLineCounts (short lines shared across pages)
+    pass 2  per page (pure, in worker processes, in bounded batches):
+              read      bytes → Page (decoded, checked)               akhbar.read
+              segment   → body, headline, byline, boilerplate          akhbar.segment
+              metadata  → title, publisher, published                  akhbar.metadata
+              entities  → gold (seeds/<id>.ann.json) or automatic      akhbar.gold / akhbar.entities
+              events    → gold or automatic meetings                    akhbar.gold / akhbar.events
+              validate  → the record against schema/document.schema.json
+              sign      → exact key + MinHash signature of body_text   akhbar.links
+            records stream to Parquet shards in a staging folder
+    global  link        exact / near duplicates (LSH), same_event      akhbar.links
+            finish      dedup_cluster and duplicate-dated events into the documents
+    write   documents, entities, events, links configs + card; then swap the folder into place
+
+Per-page work depends only on the page, its annotation file and the corpus line counts, so the
+output is identical whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import shutil
+
+import numpy as np
+from tqdm import tqdm
+
+from akhbar import entities as entity_annotator
+from akhbar import events as event_extractor
+from akhbar import evaluation, links
+from akhbar.card import render_card, strip_front_matter, write_text_atomic
+from akhbar.dates import find_dates, resolve
+from akhbar.gold import annotation_path, load_annotations, project_gold
+from akhbar.metadata import extract_metadata
+from akhbar.read import DEFAULT_MAX_BYTES, InputError, read_page, seed_paths
+from akhbar.schema import LINK_FEATURES, document_features, row_features, schema_problems
+from akhbar.segment import CorpusLineCounts, SegmentConfig, segment
+from akhbar.write import ShardWriter, iter_rows, replace_dir, staging_dir, write_rows
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Everything a build depends on besides the seed files."""
+
+    seeds: Path
+    out: Path
+    workers: int = 1
+    max_bytes: int = DEFAULT_MAX_BYTES
+    batch_size: int = 256
+    rows_per_group: int = 1000
+    rows_per_file: int = 20000
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    links: links.LinkConfig = field(default_factory=links.LinkConfig)
+    progress: bool = True
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What pass 2 returns for one page: the record and what the global steps need of it."""
+
+    record: dict
+    exact_key: str
+    signature: np.ndarray
+
+
+class RecordError(Exception):
+    """A built record that breaks the schema: a bug or an annotation file the checks missed."""
+
+
+# --- pass 1 -------------------------------------------------------------------------------------
+
+def count_lines(paths: list[Path], cfg: BuildConfig) -> CorpusLineCounts:
+    """Pass 1: stream every page once and count the short lines pages share."""
+    counts = CorpusLineCounts(cfg.segment.corpus_repeat_max_words)
+    for path in tqdm(paths, desc="count lines", unit="page", disable=not cfg.progress):
+        counts.add_document(read_page(path, cfg.max_bytes).raw_text)
+    return counts
+
+
+# --- pass 2: one page ---------------------------------------------------------------------------
+
+def process_page(path: Path, counts: CorpusLineCounts, cfg: BuildConfig) -> PageResult:
+    """read → segment → metadata → entities → events → validate → sign, for one page."""
+    page = read_page(path, cfg.max_bytes)
+    seg = segment(page.raw_text, cfg.segment, counts)
+    meta = extract_metadata(seg, page.raw_text)
+    body_text = "\n".join(page.raw_text[s:e] for s, e in seg.body_spans)
+    published = dt.date.fromisoformat(meta.published) if meta.published else None
+    warnings = list(page.warnings)
+
+    ann_path = annotation_path(path)
+    annotations = load_annotations(ann_path, page.id, page.sha256, page.raw_text) if ann_path.exists() else None
+    if annotations is not None and annotations["status"] == "gold":
+        entities, events, gold_warnings = project_gold(annotations, seg.body_spans)
+        warnings += gold_warnings
+        events = [event_extractor.complete_event(e, entities) for e in events]
+    else:
+        entities = entity_annotator.annotate_entities(body_text, published)
+        events = event_extractor.extract_events(body_text, entities, published)
+
+    record = {
+        "id": page.id,
+        "sha256": page.sha256,
+        "source_file": page.source_file,
+        "raw_text": page.raw_text,
+        "title": meta.title,
+        "headline_span": _span(seg.headline_span),
+        "byline_span": _span(seg.byline_span),
+        "publisher": meta.publisher,
+        "published": meta.published,
+        "published_text": meta.published_text,
+        "body_text": body_text,
+        "body_spans": [_span(s) for s in seg.body_spans],
+        "boilerplate": [{"start": s, "end": e, "label": label} for s, e, label in seg.boilerplate],
+        "entities": entities,
+        "events": events,
+        "dedup_cluster": page.id,  # set by the link step
+        "warnings": warnings,
+    }
+    problems = list(schema_problems(record))
+    if problems:
+        raise RecordError(f"{page.id}: {problems[0]} (the record breaks schema/document.schema.json)")
+    return PageResult(record, links.exact_key(body_text), links.signature(body_text, cfg.links))
+
+
+def _span(span: tuple[int, int] | None) -> dict | None:
+    return None if span is None else {"start": span[0], "end": span[1]}
+
+
+# --- pass 2: all pages --------------------------------------------------------------------------
+
+_worker_state: tuple[CorpusLineCounts, BuildConfig] | None = None
+
+
+def _init_worker(counts: CorpusLineCounts, cfg: BuildConfig) -> None:
+    global _worker_state
+    _worker_state = (counts, cfg)
+
+
+def _process_in_worker(path: Path) -> PageResult:
+    counts, cfg = _worker_state
+    return process_page(path, counts, cfg)
+
+
+def process_pages(paths: list[Path], counts: CorpusLineCounts, cfg: BuildConfig) -> Iterator[PageResult]:
+    """Pass 2 over all pages, in path order, in ``cfg.workers`` processes."""
+    bar = tqdm(total=len(paths), desc="annotate", unit="page", disable=not cfg.progress)
+    if cfg.workers <= 1:
+        for path in paths:
+            yield process_page(path, counts, cfg)
+            bar.update()
+    else:
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with context.Pool(cfg.workers, initializer=_init_worker, initargs=(counts, cfg)) as pool:
+            # imap keeps input order, so the output does not depend on the number of workers.
+            for result in pool.imap(_process_in_worker, paths, chunksize=max(1, cfg.batch_size // cfg.workers)):
+                yield result
+                bar.update()
+    bar.close()
+
+
+# --- global steps and writing ---------------------------------------------------------------------
+
+def redate_from_duplicate(record: dict, reference: str) -> dict:
+    """Resolve the open event dates of a page that states no publication date, against the
+    publication date of a duplicate of its text (``date_basis`` "duplicate")."""
+    ref = dt.date.fromisoformat(reference)
+    events = []
+    for event in record["events"]:
+        if event["date"] is None and event["date_text"]:
+            mentions = find_dates(event["date_text"])
+            resolved = resolve(mentions[0], ref) if mentions else None
+            if resolved is not None and resolved.date:
+                event = {**event, "date": resolved.date, "date_basis": "duplicate"}
+                event["event_key"] = event_extractor.event_key(event, record["entities"])
+        events.append(event)
+    return {**record, "events": events}
+
+
+def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | None = None,
+                  heldout: Path | None = None) -> str:
+    """Run the whole build into ``cfg.out``; return a one-paragraph report.
+
+    Raises :class:`InputError` for a page or annotation file that cannot be used and
+    :class:`RecordError` for a record that breaks the schema; ``cfg.out`` is then untouched.
+    """
+    paths = seed_paths(cfg.seeds)
+    counts = count_lines(paths, cfg)
+    limits = {"rows_per_group": cfg.rows_per_group, "rows_per_file": cfg.rows_per_file}
+    with staging_dir(cfg.out) as tmp:
+        # pass 2: per page → staged documents, entity rows, what the link step needs
+        stage = tmp / ".stage"
+        staged = ShardWriter(stage, "documents", document_features(), **limits)
+        entity_rows = ShardWriter(tmp, "entities", row_features("entity"), **limits)
+        items: list[tuple[str, str, np.ndarray]] = []
+        published: dict[str, str] = {}
+        for result in process_pages(paths, counts, cfg):
+            record = result.record
+            staged.add(record)
+            for entity in record["entities"]:
+                entity_rows.add({"document_id": record["id"], **entity})
+            items.append((record["id"], result.exact_key, result.signature))
+            if record["published"]:
+                published[record["id"]] = record["published"]
+        staged.close()
+        entity_rows.close()
+
+        # link: duplicates first, since their groups date the events of undated copies
+        duplicate_links = links.find_links(items, cfg.links)
+        clusters = links.dedup_clusters([doc_id for doc_id, _, _ in items], duplicate_links)
+        del items
+        dated_member = {}
+        for doc_id in sorted(published):
+            dated_member.setdefault(clusters[doc_id], published[doc_id])
+
+        # finish: dedup_cluster and duplicate-dated events into the documents
+        documents = ShardWriter(tmp, "documents", document_features(), **limits)
+        event_rows = ShardWriter(tmp, "events", row_features("event"), **limits)
+        event_keys = []
+        for record in tqdm(iter_rows(stage, "documents"), total=staged.num_rows, desc="link", unit="page",
+                           disable=not cfg.progress):
+            record["dedup_cluster"] = clusters[record["id"]]
+            if record["published"] is None and record["dedup_cluster"] in dated_member:
+                record = redate_from_duplicate(record, dated_member[record["dedup_cluster"]])
+            documents.add(record)
+            for event in record["events"]:
+                event_rows.add({"document_id": record["id"], **event})
+            event_keys.append((record["id"], [e["event_key"] for e in record["events"]]))
+        documents.close()
+        event_rows.close()
+        shutil.rmtree(stage)
+        all_links = sorted(duplicate_links + links.same_event_links(event_keys))
+        link_rows = write_rows(tmp, "links", LINK_FEATURES, (asdict(link) for link in all_links), **limits)
+
+        # card
+        writers = {"documents": documents, "entities": entity_rows, "events": event_rows, "links": link_rows}
+        figures = evaluation.run(cfg.seeds, gold_body, heldout, cfg.segment) if gold_body else None
+        text = render_card(tmp, writers, figures)
+        (tmp / "README.md").write_text(text, encoding="utf-8")
+        replace_dir(tmp, cfg.out)
+    if card is not None:
+        write_text_atomic(card, strip_front_matter(text))
+    return (f"Built {documents.num_rows} documents ({entity_rows.num_rows} entity mentions, {event_rows.num_rows} events, "
+            f"{link_rows.num_rows} links) into {cfg.out}.")

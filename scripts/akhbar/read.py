@@ -1,0 +1,102 @@
+"""Read seed pages: bytes → :class:`Page`, refusing what is not a text page.
+
+``raw_text`` is the file decoded as UTF-8 with a leading BOM removed and CRLF/CR turned into LF;
+nothing else is changed, so every offset of the dataset points into text a researcher can rebuild
+from the file alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from akhbar.normalize import INVISIBLE_CHARACTERS
+
+#: A document id: the file name without .txt. Letters, digits, ``_ . -``; starts with a letter or
+#: digit; at most 128 characters. Safe in a path, a URL and a shell.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+#: Default refusal size for one page (bytes); a news page is tens of kilobytes.
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+# C0 controls other than tab, LF, CR (and form feed, seen in some dumps): a share of them means binary.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class InputError(Exception):
+    """A seed file that cannot become a record. ``str()`` is the message shown to the user."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One seed file, decoded."""
+
+    id: str
+    source_file: str
+    sha256: str
+    raw_text: str
+    warnings: tuple[str, ...] = ()
+
+
+def decode(data: bytes, path: Path | str = "<bytes>", max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, tuple[str, ...]]:
+    """Decode a page's bytes to raw_text, or raise :class:`InputError` saying why not.
+
+    Returns ``(raw_text, warnings)``.
+    """
+    if not data:
+        raise InputError(path, "the file is empty")
+    if len(data) > max_bytes:
+        raise InputError(path, f"the file is {len(data)} bytes, over the limit of {max_bytes} (raise it with --max-bytes)")
+    if b"\x00" in data:
+        raise InputError(path, "the file is binary (it contains NUL bytes), not a text page")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(path, f"the file is not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start} is invalid") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(path, "the file holds only white space")
+    controls = len(_CONTROL.findall(text))
+    if controls > max(3, len(text) // 100):
+        raise InputError(path, f"the file is binary ({controls} control characters), not a text page")
+    warnings = []
+    invisible = sorted({f"U+{ord(c):04X}" for c in text if c in INVISIBLE_CHARACTERS})
+    if invisible:
+        warnings.append(f"raw_text contains invisible bidi or zero-width characters ({', '.join(invisible)}); kept as they are")
+    return text, tuple(warnings)
+
+
+def read_page(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
+    """Read one ``<id>.txt`` file."""
+    doc_id = path.name[: -len(".txt")]
+    if not ID_PATTERN.match(doc_id):
+        raise InputError(path, f"the id {doc_id!r} is not safe: use letters, digits, _ . - (pattern {ID_PATTERN.pattern})")
+    data = path.read_bytes()
+    raw_text, warnings = decode(data, path, max_bytes)
+    return Page(id=doc_id, source_file=path.name, sha256=hashlib.sha256(data).hexdigest(), raw_text=raw_text, warnings=warnings)
+
+
+def seed_paths(seeds_dir: Path) -> list[Path]:
+    """The ``*.txt`` files of a seeds folder, sorted by name (the order of the dataset)."""
+    if not seeds_dir.is_dir():
+        raise InputError(seeds_dir, "no such folder")
+    paths = sorted(p for p in seeds_dir.iterdir() if p.suffix == ".txt" and p.is_file())
+    if not paths:
+        raise InputError(seeds_dir, "the folder holds no *.txt page")
+    return paths
+
+
+def read_pages(seeds_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Page]:
+    """Stream the pages of a seeds folder in id order."""
+    for path in seed_paths(seeds_dir):
+        yield read_page(path, max_bytes)

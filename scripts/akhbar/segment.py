@@ -1,0 +1,423 @@
+"""Find the article inside a scraped page: body paragraphs, headline, byline, and labelled boilerplate.
+
+The input is plain text whose HTML is gone, so nothing marks the article: we read the shape of each
+line instead. The cascade, in the order :func:`segment` runs it:
+
+1. ``describe_lines``: one :class:`Line` per non-blank line, with the signals that generalise across
+   sites: word count, share of Arabic letters, density of Arabic function words (prose has many,
+   menus and headline lists few), sentence-final punctuation, runs of wide spaces (tickers of other
+   headlines glued on one line), a truncated teaser ending in "…", cue phrases of page chrome
+   (``data/boilerplate_cues.tsv``), copies of an earlier line of the same page, and lines that many
+   pages of the corpus share (:class:`CorpusLineCounts`).
+2. ``body_blocks``: runs of prose lines, which may hold a short subheading between two paragraphs.
+   Cue lines, copies and tickers break a run.
+3. ``choose_body``: the block with the most prose is the article; a block standing after a
+   related-articles or comments cue counts for less (teasers of other articles are prose too). Other
+   blocks join the body only when their vocabulary continues the main block's (an article cut by
+   an inline "read also" box), never the teasers of other stories.
+4. ``choose_headline`` and ``choose_byline``: the headline is the headline-shaped line before the
+   body that the page repeats most (title tag, breadcrumb, share text) and sits nearest to the body;
+   the byline is the short line near the headline that carries a date or a byline cue.
+5. Everything else that is not blank becomes a boilerplate span with a label.
+
+All thresholds live in :class:`SegmentConfig`. The function is pure: the same page and the same
+corpus counts give the same segmentation, so pages can be processed in parallel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from akhbar.dates import find_dates
+from akhbar.lexicon import rows, words
+from akhbar.normalize import normalize
+
+_WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_WIDE_SPACE = re.compile(r"\S(?:[^\S\n]{3,}|\t+)(?=\S)")
+_FINAL = ".!?؟:…\"”»)'’"
+_ELLIPSIS = ("…", "...")
+_CUE_STRIP = re.compile(r"[\s:*|\-–—•·»«()\[\]0-9٠-٩#]+")
+_BYLINE_CUE = re.compile(r"(?:^|\s)(?:نشر في|نشر بتاريخ|بتاريخ|بقلم|كتب|كتبت|حرر|تحرير|بواسطة|المحرر|مراسل|آخر تحديث)(?:\s|:|$)")
+# "واشنطن ـ المغرب اليوم": a place, a dash, a short source name.
+_DATELINE = re.compile(r"^\S+(?:\s\S+)?\s*[ـ–—-]\s*\S+(?:\s\S+){0,2}$")
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    """Thresholds of the segmenter (packaged defaults; every one is a constructor argument)."""
+
+    prose_min_words: int = 8
+    prose_min_function_density: float = 0.04
+    prose_unpunctuated_min_words: int = 20
+    min_arabic_share: float = 0.5
+    subheading_max_words: int = 12
+    between_paragraphs_max_words: int = 40
+    subheadings_between_paragraphs: int = 2
+    headline_min_words: int = 3
+    headline_max_words: int = 25
+    headline_window: int = 12
+    byline_max_words: int = 16
+    byline_window: int = 3
+    cue_prefix_max_words: int = 12
+    ticker_min_segments: int = 3
+    copy_min_chars: int = 20
+    after_section_weight: float = 0.25
+    continuation_similarity: float = 0.35
+    corpus_repeat_min_docs: int = 3
+    corpus_repeat_share: float = 0.5
+    corpus_repeat_max_words: int = 15
+
+
+@dataclass
+class Line:
+    """One non-blank line of a page and what its shape says."""
+
+    index: int  # line number in the page, 0-based
+    start: int  # offsets of the stripped line in raw_text
+    end: int
+    text: str
+    words: int
+    arabic_share: float
+    function_density: float
+    ends_sentence: bool
+    teaser: bool  # ends with an ellipsis: a truncated excerpt of another article
+    ticker: bool
+    cue: str | None = None  # boilerplate label from a cue phrase
+    section: bool = False  # the cue opens a section (related list, comment form)
+    copy_of: int | None = None  # index of the earlier line this one repeats
+    corpus_repeat: bool = False
+    prose: bool = False
+    label: str | None = None  # final role: body, headline, byline or a boilerplate label
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """The result for one page: spans into raw_text."""
+
+    body_spans: list[tuple[int, int]]
+    headline_span: tuple[int, int] | None
+    byline_span: tuple[int, int] | None
+    boilerplate: list[tuple[int, int, str]]
+    lines: list[Line] = field(repr=False)
+
+
+def line_key(text: str) -> str:
+    """The identity of a line for copy detection: its letters and digits in the normalised view.
+
+    Spacing and punctuation differ between two copies of the same paragraph on one page.
+    """
+    return "".join(ch for ch in normalize(text) if ch.isalnum())
+
+
+def corpus_line_hash(text: str) -> bytes:
+    """8-byte hash of :func:`line_key`, what :class:`CorpusLineCounts` counts (bounded memory)."""
+    return hashlib.blake2b(line_key(text).encode("utf-8"), digest_size=8).digest()
+
+
+class CorpusLineCounts:
+    """How many documents of the corpus contain each short line: a menu or footer line that most
+    pages of a site share is chrome wherever it stands.
+
+    Filled in one streaming pass (:meth:`add_document`) before segmentation; only short lines are
+    counted, keyed by an 8-byte hash, so memory grows with the number of distinct short lines, not
+    with the corpus.
+    """
+
+    def __init__(self, max_words: int = SegmentConfig.corpus_repeat_max_words):
+        self.max_words = max_words
+        self.documents = 0
+        self.counts: Counter[bytes] = Counter()
+
+    def add_document(self, raw_text: str) -> None:
+        self.documents += 1
+        seen = set()
+        for text in raw_text.split("\n"):
+            text = text.strip()
+            if text and len(_WORD.findall(text)) <= self.max_words:
+                seen.add(corpus_line_hash(text))
+        self.counts.update(seen)
+
+    def frequent(self, text: str, cfg: SegmentConfig) -> bool:
+        if self.documents < cfg.corpus_repeat_min_docs:
+            return False
+        n = self.counts.get(corpus_line_hash(text), 0)
+        return n >= cfg.corpus_repeat_min_docs and n >= cfg.corpus_repeat_share * self.documents
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    return frozenset(normalize(w) for w in words("function_words.txt"))
+
+
+@cache
+def _cues() -> dict[str, tuple[str, str, bool]]:
+    return {_cue_text(phrase): (label, mode, section == "yes") for phrase, label, mode, section in rows("boilerplate_cues.tsv")}
+
+
+def _cue_text(text: str) -> str:
+    return _CUE_STRIP.sub(" ", normalize(text).lower()).strip()
+
+
+def match_cue(text: str, cfg: SegmentConfig) -> tuple[str, bool] | None:
+    """The (label, opens-section) of the cue phrase this line is, or None."""
+    cues = _cues()
+    key = _cue_text(text)
+    if not key:
+        return None
+    hit = cues.get(key)
+    if hit:
+        return hit[0], hit[2]
+    tokens = key.split()
+    if len(_WORD.findall(text)) > cfg.cue_prefix_max_words:
+        return None
+    for n in range(len(tokens) - 1, 0, -1):
+        hit = cues.get(" ".join(tokens[:n]))
+        if hit and hit[1] == "prefix":
+            return hit[0], hit[2]
+    return None
+
+
+def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line:
+    """Measure one stripped, non-blank line."""
+    tokens = _WORD.findall(text)
+    letters = _LETTER.findall(text)
+    arabic = _ARABIC_LETTER.findall(text)
+    fw = _function_words()
+    density = sum(1 for t in tokens if normalize(t) in fw) / len(tokens) if tokens else 0.0
+    stripped = text.rstrip()
+    line = Line(
+        index=index, start=start, end=start + len(text), text=text, words=len(tokens),
+        arabic_share=len(arabic) / len(letters) if letters else 0.0,
+        function_density=density,
+        ends_sentence=stripped.endswith(tuple(_FINAL)),
+        teaser=stripped.endswith(_ELLIPSIS),
+        ticker=len(_WIDE_SPACE.findall(text)) + 1 >= cfg.ticker_min_segments,
+    )
+    cue = match_cue(text, cfg)
+    if cue:
+        line.cue, line.section = cue
+    line.prose = (
+        not line.ticker and not line.teaser and line.cue is None
+        and line.words >= cfg.prose_min_words
+        and line.arabic_share >= cfg.min_arabic_share
+        and line.function_density >= cfg.prose_min_function_density
+        and (line.ends_sentence or line.words >= cfg.prose_unpunctuated_min_words)
+    )
+    return line
+
+
+def describe_lines(raw_text: str, cfg: SegmentConfig, corpus: CorpusLineCounts | None = None) -> list[Line]:
+    """Step 1: one :class:`Line` per non-blank line, with copies and corpus repeats marked."""
+    lines: list[Line] = []
+    first_seen: dict[str, int] = {}
+    offset = 0
+    for index, raw_line in enumerate(raw_text.split("\n")):
+        stripped = raw_line.strip()
+        if stripped:
+            start = offset + raw_line.index(stripped[0])
+            line = describe_line(index, start, stripped, cfg)
+            key = line_key(stripped)
+            earlier = first_seen.get(key)
+            if earlier is None and len(key) >= cfg.copy_min_chars:
+                earlier = _repetition_of(key, first_seen)
+            if earlier is not None and len(key) >= cfg.copy_min_chars:
+                line.copy_of = earlier
+                line.prose = False
+            first_seen.setdefault(key, len(lines))
+            if corpus is not None and not line.prose and corpus.frequent(stripped, cfg):
+                line.corpus_repeat = True
+            lines.append(line)
+        offset += len(raw_line) + 1
+    return lines
+
+
+def _repetition_of(key: str, first_seen: dict[str, int]) -> int | None:
+    """The earlier line this key repeats several times over ("X X" for a headline shown twice)."""
+    for n in (2, 3, 4):
+        if len(key) % n == 0:
+            unit = key[: len(key) // n]
+            if unit * n == key and unit in first_seen:
+                return first_seen[unit]
+    return None
+
+
+def body_blocks(lines: list[Line], cfg: SegmentConfig) -> list[list[int]]:
+    """Step 2: runs of prose lines (indexes into ``lines``), short subheadings allowed in between."""
+    blocks: list[list[int]] = []
+    current: list[int] = []
+    pending: list[int] = []  # short lines seen since the last prose line
+    for i, line in enumerate(lines):
+        if line.prose:
+            if current and len(pending) <= cfg.subheadings_between_paragraphs:
+                current.extend(pending)
+            elif current:
+                blocks.append(current)
+                current = []
+            pending = []
+            current.append(i)
+        elif (line.cue is None and line.copy_of is None and not line.ticker and not line.teaser
+              and not line.corpus_repeat and line.words <= cfg.between_paragraphs_max_words
+              and line.arabic_share >= cfg.min_arabic_share and not _byline_evidence(line, cfg)):
+            # A subheading, or a paragraph too short or unpunctuated to count as prose alone:
+            # body only when prose follows it.
+            pending.append(i)
+        else:
+            if current:
+                blocks.append(current)
+            current, pending = [], []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _vocabulary(lines: list[Line], block: list[int]) -> set[str]:
+    fw = _function_words()
+    vocab = set()
+    for i in block:
+        for token in _WORD.findall(normalize(lines[i].text)):
+            if len(token) > 2 and token not in fw and not token.isdigit():
+                vocab.add(token)
+    return vocab
+
+
+def choose_body(lines: list[Line], blocks: list[list[int]], cfg: SegmentConfig) -> list[int]:
+    """Step 3: the article's paragraphs (indexes into ``lines``), in reading order."""
+    if not blocks:
+        return []
+    sections = [i for i, line in enumerate(lines) if line.section]
+
+    def mass(block: list[int]) -> float:
+        chars = sum(lines[i].end - lines[i].start for i in block if lines[i].prose)
+        after_section = any(s < block[0] for s in sections)
+        return chars * (cfg.after_section_weight if after_section else 1.0)
+
+    main = max(blocks, key=lambda b: (mass(b), -b[0]))
+    chosen = list(main)
+    main_vocab = _vocabulary(lines, main)
+    # Only blocks after the main one may continue it: what precedes the article's longest run is
+    # its headline, a caption or page chrome, which share its words without being its text.
+    for block in blocks:
+        if block[0] <= main[0]:
+            continue
+        vocab = _vocabulary(lines, block)
+        if not vocab:
+            continue
+        # Share of the block's words already used by the article: a continuation of the same
+        # story reuses its names and terms; a teaser of another story does not.
+        similarity = len(vocab & main_vocab) / len(vocab)
+        crosses_section = any(min(block[0], main[0]) < s < max(block[0], main[0]) for s in sections)
+        needed = cfg.continuation_similarity * (2 if crosses_section else 1)
+        if similarity >= needed:
+            chosen.extend(block)
+    return sorted(chosen)
+
+
+def _headline_shaped(line: Line, cfg: SegmentConfig) -> bool:
+    # A short line may pass the prose test (a headline can end with a quotation mark), so shape is
+    # judged on length and on the absence of a sentence-final stop, not on the prose flag.
+    return (
+        line.cue is None and not line.ticker and not line.teaser
+        and cfg.headline_min_words <= line.words <= cfg.headline_max_words
+        and line.arabic_share >= cfg.min_arabic_share
+        and not line.text.rstrip().endswith((".", "!", "؟", "?", "…"))
+        and not find_dates(line.text)
+    )
+
+
+def choose_headline(lines: list[Line], body: list[int], cfg: SegmentConfig) -> int | None:
+    """Step 4a: the headline line (index into ``lines``) before the body, or None."""
+    if not body:
+        return None
+    first = body[0]
+    candidates = [i for i in range(max(0, first - cfg.headline_window), first) if _headline_shaped(lines[i], cfg)]
+    if not candidates:
+        return None
+    keys = [line_key(line.text) for line in lines]
+
+    def echoes(i: int) -> int:
+        # Pages repeat their headline: the title tag, a breadcrumb, a share text.
+        k = keys[i]
+        return sum(1 for j, other in enumerate(keys) if j != i and other and (k in other or other in k)
+                   and min(len(k), len(other)) >= cfg.copy_min_chars)
+
+    return max(candidates, key=lambda i: (echoes(i) > 0, lines[i].words >= cfg.headline_min_words + 1, i))
+
+
+def _byline_evidence(line: Line, cfg: SegmentConfig) -> int:
+    if line.words > cfg.byline_max_words or line.prose or line.cue in ("related", "comments", "footer"):
+        return 0
+    dated = any(m.year or m.relative_days is not None for m in find_dates(line.text))
+    cued = bool(_BYLINE_CUE.search(normalize(line.text))) or bool(_DATELINE.match(line.text))
+    return 2 * dated + cued
+
+
+def choose_byline(lines: list[Line], body: list[int], headline: int | None, cfg: SegmentConfig) -> int | None:
+    """Step 4b: the byline or dateline (author, site, date) near the headline, or None."""
+    if not body:
+        return None
+    first = body[0]
+    anchor = headline if headline is not None else first
+    low = max(0, anchor - cfg.byline_window)
+    candidates = [i for i in range(low, first) if i != headline and _byline_evidence(lines[i], cfg)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda i: (_byline_evidence(lines[i], cfg), -abs(i - anchor)))
+
+
+def _boilerplate_label(line: Line, position: str, after_section: str | None) -> str:
+    if line.cue:
+        return line.cue
+    if line.copy_of is not None:
+        return "duplicate"
+    if line.ticker:
+        return "ticker"
+    if line.teaser or after_section == "related":
+        return "related"
+    if after_section == "comments":
+        return "comments"
+    if position == "before":
+        return "navigation" if line.words <= 4 else "other"
+    if position == "after":
+        return "footer" if line.corpus_repeat or line.arabic_share < 0.5 else "other"
+    return "other"
+
+
+def segment(raw_text: str, cfg: SegmentConfig = SegmentConfig(),
+            corpus: CorpusLineCounts | None = None) -> Segmentation:
+    """Segment one page (raw_text) into body, headline, byline and labelled boilerplate."""
+    lines = describe_lines(raw_text, cfg, corpus)
+    body = choose_body(lines, body_blocks(lines, cfg), cfg)
+    headline = choose_headline(lines, body, cfg)
+    byline = choose_byline(lines, body, headline, cfg)
+    body_set = set(body)
+    first_body = body[0] if body else len(lines)
+    last_body = body[-1] if body else -1
+    boilerplate = []
+    section: str | None = None
+    for i, line in enumerate(lines):
+        if line.section and i > first_body:
+            section = line.cue
+        if i in body_set:
+            line.label = "body"
+            section = None
+        elif i == headline:
+            line.label = "headline"
+        elif i == byline:
+            line.label = "byline"
+        else:
+            position = "before" if i < first_body else "after" if i > last_body else "inside"
+            line.label = _boilerplate_label(line, position, section)
+            boilerplate.append((line.start, line.end, line.label))
+    return Segmentation(
+        body_spans=[(lines[i].start, lines[i].end) for i in body],
+        headline_span=(lines[headline].start, lines[headline].end) if headline is not None else None,
+        byline_span=(lines[byline].start, lines[byline].end) if byline is not None else None,
+        boilerplate=boilerplate,
+        lines=lines,
+    )

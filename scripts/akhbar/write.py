@@ -1,0 +1,133 @@
+"""Write Parquet shards deterministically, and swap a finished output folder into place.
+
+Parquet files are written in bounded row groups and rotated at a bounded number of rows, so memory
+stays flat whatever the corpus size, and the Hugging Face viewer can page through them. Nothing in a
+file depends on the clock or the machine: the same rows give the same bytes.
+
+A build writes into a temporary sibling folder and :func:`replace_dir` swaps it in at the end, so a
+failed or interrupted run leaves the previous release exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from datasets import Features
+
+SPLIT = "train"
+
+
+class ShardWriter:
+    """Streams rows of one config into ``data/<config>/train-XXXXX-of-YYYYY.parquet``.
+
+    >>> # writer = ShardWriter(out, "documents", features); writer.add(row) ...; writer.close()
+    """
+
+    def __init__(self, root: Path, config: str, features: Features, rows_per_group: int = 1000, rows_per_file: int = 20000):
+        self.folder = root / "data" / config
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.config = config
+        self.features = features
+        self.schema = features.arrow_schema
+        self.rows_per_group = rows_per_group
+        self.rows_per_file = rows_per_file
+        self._buffer: list[dict] = []
+        self._writer: pq.ParquetWriter | None = None
+        self._rows_in_file = 0
+        self.files: list[Path] = []
+        self.num_rows = 0
+        self.num_bytes = 0  # Arrow (in-memory) size, what the card's dataset_info reports
+
+    def add(self, row: dict) -> None:
+        self._buffer.append(row)
+        if len(self._buffer) >= self.rows_per_group:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._buffer:
+            return
+        if self._writer is None or self._rows_in_file >= self.rows_per_file:
+            self._open_next()
+        table = pa.Table.from_pylist(self._buffer, schema=self.schema)
+        self._writer.write_table(table, row_group_size=len(self._buffer))
+        self.num_rows += table.num_rows
+        self.num_bytes += table.nbytes
+        self._rows_in_file += table.num_rows
+        self._buffer = []
+
+    def _open_next(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        path = self.folder / f"{SPLIT}-{len(self.files):05d}.parquet.part"
+        self._writer = pq.ParquetWriter(path, self.schema, compression="zstd", compression_level=9)
+        self.files.append(path)
+        self._rows_in_file = 0
+
+    def close(self) -> list[Path]:
+        """Finish the last file and give every file its final ``-of-N`` name."""
+        self._flush()
+        if self._writer is None:  # an empty config still gets one (empty) file, so it loads
+            self._open_next()
+        self._writer.close()
+        final = []
+        for n, path in enumerate(self.files):
+            target = self.folder / f"{SPLIT}-{n:05d}-of-{len(self.files):05d}.parquet"
+            path.rename(target)
+            final.append(target)
+        self.files = final
+        return final
+
+
+def write_rows(root: Path, config: str, features: Features, rows, **limits) -> ShardWriter:
+    """Write an iterable of rows as one config and return its (closed) writer."""
+    writer = ShardWriter(root, config, features, **limits)
+    for row in rows:
+        writer.add(row)
+    writer.close()
+    return writer
+
+
+def iter_rows(root: Path, config: str, columns: list[str] | None = None, batch_size: int = 1000) -> Iterator[dict]:
+    """Stream the rows of one config of a built dataset, in file order."""
+    for path in sorted((root / "data" / config).glob(f"{SPLIT}-*.parquet")):
+        parquet = pq.ParquetFile(path)
+        for batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
+            yield from batch.to_pylist()
+
+
+@contextmanager
+def staging_dir(target: Path) -> Iterator[Path]:
+    """A fresh temporary folder beside ``target``; removed unless :func:`replace_dir` consumed it."""
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        yield tmp
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def replace_dir(staged: Path, target: Path) -> None:
+    """Swap ``staged`` into ``target``; the old content survives until the new one is in place."""
+    target = target.resolve()
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    try:
+        staged.rename(target)
+    except BaseException:
+        if old.exists():
+            old.rename(target)
+        raise
+    if old.exists():
+        shutil.rmtree(old)
