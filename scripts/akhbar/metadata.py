@@ -19,8 +19,6 @@ from akhbar.segment import Segmentation
 _PUBLISHED_IN = re.compile(r"نشر في\s*:?\s*(?P<pub>[^\d:]+?)\s+(?:يوم|بتاريخ|في)\s")
 # "كشـ24 نشر في: 31 مارس 2021": the site before "نشر في".
 _SITE_THEN_PUBLISHED = re.compile(r"^(?P<pub>[^\d\s:][^:]{0,40}?)\s+نشر(?:\s+في|\s+بتاريخ)?\s*:")
-# "واشنطن ـ المغرب اليوم": a dateline, place then source.
-_DATELINE = re.compile(r"^(?P<place>\S+(?:\s\S+)?)\s*[ـ–—-]\s*(?P<pub>\S+(?:\s\S+){0,2})$")
 # "المصدر: وكالة المغرب العربي للأنباء" names the source, often an agency.
 _SOURCE = re.compile(r"^(?:المصدر|مصدر الخبر)\s*:\s*(?P<pub>.{2,40})$")
 
@@ -37,23 +35,51 @@ def _line_of(raw_text: str, span: tuple[int, int] | None) -> str | None:
     return raw_text[span[0]:span[1]] if span else None
 
 
-def find_publisher(byline: str | None, raw_text: str) -> str | None:
-    """The site named by the byline, or None.
+_SEGMENT_SPLIT = re.compile(r"\s+[|•·ـ–—-]\s+|\s{3,}|\s*\|\s*")
+_HAS_DIGIT = re.compile(r"\d")
+_NAME_PUNCTUATION = " \t-–—ـ|:*•·،,"
 
-    A dateline ("<place> ـ <name>") names a place and a source; the source is taken as the publisher
-    only when the page shows the same name again elsewhere (its site-name lines), since the name
-    after the dash may also be a reporter.
-    """
-    if not byline:
+
+def _masthead(lines) -> str | None:
+    """The site name a page opens with: the first segment of its first line, when it is short
+    (1 to 5 words), has no digit and is no cue, menu or ticker."""
+    if not lines:
         return None
-    line = byline.strip()
-    for pattern in (_PUBLISHED_IN, _SITE_THEN_PUBLISHED, _SOURCE):
-        match = pattern.search(line)
-        if match:
-            return match["pub"].strip(" :-،,")
-    match = _DATELINE.match(line)
-    if match and raw_text.count(match["pub"]) >= 2:
-        return match["pub"].strip()
+    first = lines[0]
+    if first.cue or first.ticker or first.label in ("body", "headline", "byline"):
+        return None
+    name = _SEGMENT_SPLIT.split(first.text.strip())[0].strip()
+    if not name or _HAS_DIGIT.search(name) or not 1 <= len(name.split()) <= 5:
+        return None
+    return name
+
+
+def find_publisher(seg: Segmentation, raw_text: str) -> str | None:
+    """The site that published the article, as the page names it, or None. In order:
+
+    1. the byline says so: "نشر في <site> يوم …", "<site> نشر في: …", "المصدر: <site>";
+    2. a segment of the byline ("<place> - <site> | <date>") that the page also shows as a line of
+       its own (its masthead or site-name lines): a place or a reporter's name is not shown so;
+    3. the masthead (the short first line of the page) when the page repeats it (footer, byline).
+    """
+    byline = _line_of(raw_text, seg.byline_span)
+    if byline:
+        line = byline.strip()
+        for pattern in (_PUBLISHED_IN, _SITE_THEN_PUBLISHED, _SOURCE):
+            match = pattern.search(line)
+            if match:
+                return match["pub"].strip(" :-،,")
+    masthead = _masthead(seg.lines)
+    if byline:
+        standalone = {line.text.strip(_NAME_PUNCTUATION) for line in seg.lines if line.label != "byline"}
+        for part in _SEGMENT_SPLIT.split(byline.strip()):
+            part = part.strip(_NAME_PUNCTUATION)
+            if not part or _HAS_DIGIT.search(part) or not 1 <= len(part.split()) <= 4 or find_dates(part):
+                continue
+            if part == masthead or part in standalone:
+                return part
+    if masthead and raw_text.count(masthead) >= 2:
+        return masthead
     return None
 
 
@@ -84,11 +110,10 @@ def find_published(seg: Segmentation, raw_text: str) -> tuple[str | None, str | 
 
 def extract_metadata(seg: Segmentation, raw_text: str) -> Metadata:
     """Title, publisher and publication date of one segmented page."""
-    byline = _line_of(raw_text, seg.byline_span)
     published, published_text = find_published(seg, raw_text)
     return Metadata(
         title=_line_of(raw_text, seg.headline_span),
-        publisher=find_publisher(byline, raw_text),
+        publisher=find_publisher(seg, raw_text),
         published=published,
         published_text=published_text,
     )

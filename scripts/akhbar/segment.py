@@ -15,9 +15,9 @@ line instead. The cascade, in the order :func:`segment` runs it:
    related-articles or comments cue counts for less (teasers of other articles are prose too). Other
    blocks join the body only when their vocabulary continues the main block's (an article cut by
    an inline "read also" box), never the teasers of other stories.
-4. ``choose_headline`` and ``choose_byline``: the headline is the headline-shaped line before the
-   body that the page repeats most (title tag, breadcrumb, share text) and sits nearest to the body;
-   the byline is the short line near the headline that carries a date or a byline cue.
+4. ``choose_byline`` and ``choose_headline``: the byline is the short line before the body that
+   carries a date or a byline cue; the headline is the headline-shaped line before the body that
+   the page repeats (title tag, breadcrumb, share text), or else the one beside the byline.
 5. Everything else that is not blank becomes a boilerplate span with a label.
 
 All thresholds live in :class:`SegmentConfig`. The function is pure: the same page and the same
@@ -39,11 +39,12 @@ from akhbar.normalize import normalize
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_MENU_SEPARATOR = re.compile(r"\s[•|·»/>]\s")
 _WIDE_SPACE = re.compile(r"\S(?:[^\S\n]{3,}|\t+)(?=\S)")
 _FINAL = ".!?؟:…\"”»)'’"
 _ELLIPSIS = ("…", "...")
 _CUE_STRIP = re.compile(r"[\s:*|\-–—•·»«()\[\]0-9٠-٩#]+")
-_BYLINE_CUE = re.compile(r"(?:^|\s)(?:نشر في|نشر بتاريخ|بتاريخ|بقلم|كتب|كتبت|حرر|تحرير|بواسطة|المحرر|مراسل|آخر تحديث)(?:\s|:|$)")
+_BYLINE_CUE = re.compile(r"(?:^|\s)(?:نشر في|نشر بتاريخ|بتاريخ|بقلم|كتب|كتبت|حرر|تحرير|بواسطة|المحرر|مراسل)(?:\s|:|$)")
 # "واشنطن ـ المغرب اليوم": a place, a dash, a short source name.
 _DATELINE = re.compile(r"^\S+(?:\s\S+)?\s*[ـ–—-]\s*\S+(?:\s\S+){0,2}$")
 
@@ -65,6 +66,8 @@ class SegmentConfig:
     byline_max_words: int = 16
     byline_window: int = 3
     cue_prefix_max_words: int = 12
+    caption_max_words: int = 20
+    continuation_min_chars: int = 150
     ticker_min_segments: int = 3
     copy_min_chars: int = 20
     after_section_weight: float = 0.25
@@ -87,9 +90,11 @@ class Line:
     function_density: float
     ends_sentence: bool
     teaser: bool  # ends with an ellipsis: a truncated excerpt of another article
-    ticker: bool
+    ticker: bool  # items separated by runs of wide spaces: a strip of other headlines or a menu
+    menu: bool  # items separated by • | · » / >: a menu or breadcrumb
     cue: str | None = None  # boilerplate label from a cue phrase
     section: bool = False  # the cue opens a section (related list, comment form)
+    inline: bool = False  # a one-line box inside the article ("اقرأ أيضا: <headline>")
     copy_of: int | None = None  # index of the earlier line this one repeats
     corpus_repeat: bool = False
     prose: bool = False
@@ -156,6 +161,19 @@ def _function_words() -> frozenset[str]:
 
 
 @cache
+def _caption_pattern() -> re.Pattern:
+    cues = sorted((re.escape(normalize(c)) for c in words("caption_cues.txt")), key=len, reverse=True)
+    alternation = "|".join(cues)
+    # the cue as a whole word anywhere, or alone in brackets at the end ("(بترا)")
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)|\(\s*(?:{alternation})\s*\)\s*$", re.IGNORECASE)
+
+
+def is_caption(text: str, cfg: "SegmentConfig") -> bool:
+    """A short line that credits or describes a picture."""
+    return len(_WORD.findall(text)) <= cfg.caption_max_words and bool(_caption_pattern().search(normalize(text)))
+
+
+@cache
 def _cues() -> dict[str, tuple[str, str, bool]]:
     return {_cue_text(phrase): (label, mode, section == "yes") for phrase, label, mode, section in rows("boilerplate_cues.tsv")}
 
@@ -175,12 +193,24 @@ def match_cue(text: str, cfg: SegmentConfig) -> tuple[str, bool] | None:
         return hit[0], hit[2]
     tokens = key.split()
     if len(_WORD.findall(text)) > cfg.cue_prefix_max_words:
-        return None
+        # A long line is chrome only when it opens with a cue and a colon: "اقرأ أيضا: <headline>".
+        head = normalize(text).split(":", 1)[0]
+        hit = cues.get(_cue_text(head)) if ":" in text else None
+        return (hit[0], hit[2]) if hit and hit[1] == "prefix" else None
     for n in range(len(tokens) - 1, 0, -1):
         hit = cues.get(" ".join(tokens[:n]))
         if hit and hit[1] == "prefix":
             return hit[0], hit[2]
     return None
+
+
+def _matched_phrase(text: str, cfg: SegmentConfig) -> str:
+    """The cue phrase a cue line starts with (the line itself for an exact cue)."""
+    tokens = _cue_text(text).split()
+    for n in range(len(tokens), 0, -1):
+        if " ".join(tokens[:n]) in _cues():
+            return " ".join(tokens[:n])
+    return text
 
 
 def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line:
@@ -198,12 +228,18 @@ def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line
         ends_sentence=stripped.endswith(tuple(_FINAL)),
         teaser=stripped.endswith(_ELLIPSIS),
         ticker=len(_WIDE_SPACE.findall(text)) + 1 >= cfg.ticker_min_segments,
+        menu=len(_MENU_SEPARATOR.findall(text)) + 1 >= cfg.ticker_min_segments,
     )
     cue = match_cue(text, cfg)
     if cue:
         line.cue, line.section = cue
+        # "اقرأ أيضا" alone opens a list; "اقرأ أيضا: <headline>" is a box inside the article.
+        if line.section and len(_cue_text(text).split()) > len(_cue_text(_matched_phrase(text, cfg)).split()) + 1:
+            line.section, line.inline = False, True
+    elif is_caption(text, cfg):
+        line.cue = "caption"
     line.prose = (
-        not line.ticker and not line.teaser and line.cue is None
+        not line.ticker and not line.menu and not line.teaser and line.cue is None
         and line.words >= cfg.prose_min_words
         and line.arabic_share >= cfg.min_arabic_share
         and line.function_density >= cfg.prose_min_function_density
@@ -253,15 +289,18 @@ def body_blocks(lines: list[Line], cfg: SegmentConfig) -> list[list[int]]:
     current: list[int] = []
     pending: list[int] = []  # short lines seen since the last prose line
     for i, line in enumerate(lines):
+        if line.inline:
+            continue  # an inline box does not cut the article in two; it is labelled, not body
         if line.prose:
-            if current and len(pending) <= cfg.subheadings_between_paragraphs:
+            unpunctuated = sum(1 for j in pending if not lines[j].ends_sentence)
+            if current and unpunctuated <= cfg.subheadings_between_paragraphs:
                 current.extend(pending)
             elif current:
                 blocks.append(current)
                 current = []
             pending = []
             current.append(i)
-        elif (line.cue is None and line.copy_of is None and not line.ticker and not line.teaser
+        elif (line.cue is None and line.copy_of is None and not line.ticker and not line.menu and not line.teaser
               and not line.corpus_repeat and line.words <= cfg.between_paragraphs_max_words
               and line.arabic_share >= cfg.min_arabic_share and not _byline_evidence(line, cfg)):
             # A subheading, or a paragraph too short or unpunctuated to count as prose alone:
@@ -300,10 +339,12 @@ def choose_body(lines: list[Line], blocks: list[list[int]], cfg: SegmentConfig) 
     main = max(blocks, key=lambda b: (mass(b), -b[0]))
     chosen = list(main)
     main_vocab = _vocabulary(lines, main)
-    # Only blocks after the main one may continue it: what precedes the article's longest run is
-    # its headline, a caption or page chrome, which share its words without being its text.
     for block in blocks:
-        if block[0] <= main[0]:
+        if block is main:
+            continue
+        # Before the main run stand the headline, captions and chrome, which share the article's
+        # words without being its text: an earlier block must also carry real prose.
+        if block[0] < main[0] and sum(lines[i].end - lines[i].start for i in block if lines[i].prose) < cfg.continuation_min_chars:
             continue
         vocab = _vocabulary(lines, block)
         if not vocab:
@@ -322,52 +363,67 @@ def _headline_shaped(line: Line, cfg: SegmentConfig) -> bool:
     # A short line may pass the prose test (a headline can end with a quotation mark), so shape is
     # judged on length and on the absence of a sentence-final stop, not on the prose flag.
     return (
-        line.cue is None and not line.ticker and not line.teaser
+        line.cue is None and not line.ticker and not line.menu and not line.teaser
         and cfg.headline_min_words <= line.words <= cfg.headline_max_words
         and line.arabic_share >= cfg.min_arabic_share
         and not line.text.rstrip().endswith((".", "!", "؟", "?", "…"))
-        and not find_dates(line.text)
+        and not any(m.year and m.month for m in find_dates(line.text))  # a dated line is a byline or a stamp
     )
 
 
-def choose_headline(lines: list[Line], body: list[int], cfg: SegmentConfig) -> int | None:
-    """Step 4a: the headline line (index into ``lines``) before the body, or None."""
-    if not body:
-        return None
-    first = body[0]
-    candidates = [i for i in range(max(0, first - cfg.headline_window), first) if _headline_shaped(lines[i], cfg)]
-    if not candidates:
-        return None
-    keys = [line_key(line.text) for line in lines]
-
-    def echoes(i: int) -> int:
-        # Pages repeat their headline: the title tag, a breadcrumb, a share text.
-        k = keys[i]
-        return sum(1 for j, other in enumerate(keys) if j != i and other and (k in other or other in k)
-                   and min(len(k), len(other)) >= cfg.copy_min_chars)
-
-    return max(candidates, key=lambda i: (echoes(i) > 0, lines[i].words >= cfg.headline_min_words + 1, i))
-
-
 def _byline_evidence(line: Line, cfg: SegmentConfig) -> int:
-    if line.words > cfg.byline_max_words or line.prose or line.cue in ("related", "comments", "footer"):
+    """0 when the line cannot be a byline; else 1 (a byline cue or a dateline), 2 (a date) or 3 (both).
+
+    Chrome lines are excluded: a "last updated" stamp or a widget's date is not the article's.
+    """
+    if line.words > cfg.byline_max_words or line.prose or line.cue is not None:
         return 0
     dated = any(m.year or m.relative_days is not None for m in find_dates(line.text))
     cued = bool(_BYLINE_CUE.search(normalize(line.text))) or bool(_DATELINE.match(line.text))
     return 2 * dated + cued
 
 
-def choose_byline(lines: list[Line], body: list[int], headline: int | None, cfg: SegmentConfig) -> int | None:
-    """Step 4b: the byline or dateline (author, site, date) near the headline, or None."""
+def choose_byline(lines: list[Line], body: list[int], cfg: SegmentConfig) -> int | None:
+    """Step 4a: the byline or dateline (author, site, date) before the body, or None.
+
+    The strongest evidence wins; between equals, the line nearest the body (a date at the top of
+    the page is usually the site's clock).
+    """
     if not body:
         return None
     first = body[0]
-    anchor = headline if headline is not None else first
-    low = max(0, anchor - cfg.byline_window)
-    candidates = [i for i in range(low, first) if i != headline and _byline_evidence(lines[i], cfg)]
+    candidates = [i for i in range(max(0, first - cfg.headline_window), first) if _byline_evidence(lines[i], cfg)]
+    return max(candidates, key=lambda i: (_byline_evidence(lines[i], cfg), i), default=None)
+
+
+def choose_headline(lines: list[Line], body: list[int], byline: int | None, cfg: SegmentConfig) -> int | None:
+    """Step 4b: the headline line (index into ``lines``) before the body, or None.
+
+    In order of weight: the page repeats its headline (title tag, breadcrumb, share text); the
+    headline stands next to the byline (just before it, or just after a dateline at the top); it
+    has more than a few words; it is near the body.
+    """
+    if not body:
+        return None
+    first = body[0]
+    candidates = [i for i in range(max(0, first - cfg.headline_window), first)
+                  if i != byline and _headline_shaped(lines[i], cfg)]
     if not candidates:
         return None
-    return max(candidates, key=lambda i: (_byline_evidence(lines[i], cfg), -abs(i - anchor)))
+    keys = [line_key(line.text) for line in lines]
+
+    def echoes(i: int) -> bool:
+        # Another line holds it or is held by it. Not the byline, which repeats the site name, and
+        # not a name-length line: site names echo everywhere too.
+        k = keys[i]
+        return lines[i].words > cfg.headline_min_words and any(
+            j not in (i, byline) and other and (k in other or other in k) and min(len(k), len(other)) >= cfg.copy_min_chars
+            for j, other in enumerate(keys))
+
+    def beside_byline(i: int) -> bool:
+        return byline is not None and (0 < byline - i <= 2 or 0 < i - byline <= 2)
+
+    return max(candidates, key=lambda i: (echoes(i), beside_byline(i), lines[i].words > cfg.headline_min_words, i))
 
 
 def _boilerplate_label(line: Line, position: str, after_section: str | None) -> str:
@@ -377,6 +433,8 @@ def _boilerplate_label(line: Line, position: str, after_section: str | None) -> 
         return "duplicate"
     if line.ticker:
         return "ticker"
+    if line.menu:
+        return "navigation"
     if line.teaser or after_section == "related":
         return "related"
     if after_section == "comments":
@@ -393,8 +451,8 @@ def segment(raw_text: str, cfg: SegmentConfig = SegmentConfig(),
     """Segment one page (raw_text) into body, headline, byline and labelled boilerplate."""
     lines = describe_lines(raw_text, cfg, corpus)
     body = choose_body(lines, body_blocks(lines, cfg), cfg)
-    headline = choose_headline(lines, body, cfg)
-    byline = choose_byline(lines, body, headline, cfg)
+    byline = choose_byline(lines, body, cfg)
+    headline = choose_headline(lines, body, byline, cfg)
     body_set = set(body)
     first_body = body[0] if body else len(lines)
     last_body = body[-1] if body else -1

@@ -1,0 +1,959 @@
+"""Meeting events (ACE 2005 Contact:Meet, CAMEO 040) found by rules in an article body.
+
+``extract_events(body_text, entities, published) -> list[event dict]`` is a pure function: the body
+text, its entity mentions (``{id, start, end, text, label, canonical, source}``, offsets into
+``body_text``) and the publication date (or None) go in; event dicts shaped exactly as
+``schema/document.schema.json#/$defs/event`` come out, ids ``E1``, ``E2``… in text order, tagged
+``source = "auto:meet_rules@1"`` (:data:`SOURCE`).
+
+The stages, in order (each a function below):
+
+1. **Triggers** (:func:`_find_triggers`). The words of ``data/event_triggers.tsv`` are matched on
+   :mod:`akhbar.normalize`'s view, proclitics (و ف ب ك ل, وب، ول، لل …) allowed and left outside the
+   trigger span. A word inside a non-EVENT entity (منظمة المؤتمر الإسلامي) is no trigger.
+2. **Mentions** (:func:`_mentions`). A support verb (عقد، انعقد، نظم، ترأس، استضاف، احتضن) is bound to
+   the meeting noun of its clause (or, in a clause opened by الذي/التي, of the clause before) and lends
+   it its tense; the noun stays the trigger. ``عقد`` alone never triggers (عقد عمل is a contract). A
+   mention counts only when its sentence names officials (an ``official`` cue of
+   ``data/events_cues.tsv``: ministers, delegations, the coalition, political directors, states);
+   an ambiguous noun (لقاء، قمة، مؤتمر) is dropped in a sentence with a sport, price or weather cue
+   or when a ``not_after`` word follows it (مؤتمر صحفي، قمة الدوري). A plural (اجتماعات) without its
+   own date or place is generic and dropped. A mention without officials in its sentence
+   (وشكل هذا الاجتماع فرصة…) may still join an event already found, never start one.
+3. **Arguments** of each mention, read in its *clause scope*: the trigger's clause, plus a clause
+   before it when the trigger's clause opens with a relative pronoun, plus neighbouring clauses that
+   open with a continuation word (وذلك، في، يوم، أمس، بحضور، عبر …). The text after a purpose or
+   topic word (لبحث، من أجل، ضد، لمحاربة …) to the end of its clause is the meeting's subject, never
+   its place, date or members.
+
+   - *date*: the date expression (:func:`akhbar.dates.find_dates`) nearest to the trigger in the
+     clause scope, not right after منذ/قبل/بعد/خلال…, resolved with :func:`akhbar.dates.resolve`
+     against ``published``. ``date_basis`` is "explicit" when the text states day, month and year,
+     "published" when the publication date fixed the rest, None when unresolved (no publication
+     date for أمس, or only a month: ``يونيو 2018``); ``date_text`` keeps the expression even then, so
+     the pipeline can date it later from a duplicate's publication date.
+   - *weekday check*: when the text states a weekday that disagrees with the resolved day, a date
+     fixed only through the publication date (أمس الأربعاء, 6 فبراير without a year) is dropped
+     (``date`` and ``date_basis`` None, ``date_text`` kept): the disagreement shows the reference
+     day is wrong (a page published after midnight, a wrong site date), and a wrong date would give
+     a wrong event key. A date the text states in full is kept: its numbers outweigh a weekday typo.
+   - *place*: the GPE/LOC/FAC entity introduced by a preposition of place (في واشنطن، بالرباط،
+     بمدينة مراكش، في العاصمة X; coordination carries it: في العراق وسوريا) nearest to the trigger,
+     one after the trigger preferred; else the GPE next to a hosting verb (احتضنت الرباط).
+   - *virtual* (عبر تقنية التناظر المرئي، عن بعد، افتراضي …): then ``place`` is None.
+   - *participants*: PERS/ORG/GPE entities of the trigger's sentence, cut at a complementizer (أن،
+     إن، حيث: what follows is what was said, not who met), minus places, adversaries (داعش …),
+     topic text and quotes that do not hold the trigger.
+   - *attendance*: a count after an attendance cue (حضور، بمشاركة، ممثلي …): ``79 بلدا`` → 79,
+     ``أكثر من ثمانين دولة`` → 80 ("more than N" is read as N). Coalition size (يضم 83 شريكا،
+     المكون من 79 عضوا) is no attendance.
+   - *realis*: the tense of the trigger or its support verb (اجتمع/سيجتمع), else the nearest realis
+     cue of the scope (أمس، الماضي → actual; المقبل، من المقرر → planned), else the date against the
+     publication date, else "actual".
+   - *subtype*: cues of the scope, most specific first: المجموعة المصغرة → small_group_ministerial,
+     المديرين/المدراء السياسيين → political_directors, قمة or leaders → summit, ثنائي/نظيره →
+     bilateral, الوزاري/وزراء الخارجية → ministerial; else "other".
+
+4. **Lead** (:func:`_lead_mention`). A news lead often states when and where without naming the
+   meeting (أكد التحالف…، أمس الأربعاء في واشنطن، أن…). When the first sentence has officials but
+   no trigger, its date, place, virtual cue, subtype and participants form an implicit mention that
+   joins the first event it is compatible with; it never makes an event alone.
+5. **Merging** (:func:`_merge`). Mentions are read in order. One that shares a date (or a date and
+   the month it falls in), a place (or the country named with it) or the virtual mode with an
+   earlier event, and contradicts it in nothing (date, place, subtype family, stated tense), joins
+   it. One that states neither date nor place (هذا الاجتماع، الاجتماع الذي…، وسيجتمع التحالف)
+   joins the most mentioned compatible event. Anything else is a new event. An event keeps the
+   best value of each argument across its mentions (a full explicit date before a published-based
+   one, the first place, the union of participants, the strongest realis evidence) and the trigger
+   of its first mention.
+6. **Role**. "main" is the event the lead joined, else the event of the first trigger when that
+   trigger is in the first paragraph, else the most mentioned event if mentioned twice or more;
+   every other event is "mentioned".
+
+**Event key** (:func:`event_key`): ``Contact.Meet|<date or unknown-date>|<place>`` where place is
+the canonical name of the place entity, ``virtual`` for an online meeting, or ``unknown-place``.
+Dates are resolved calendar days and places canonical names, so two documents reporting the same
+meeting (``أمس الأربعاء في واشنطن`` published 2019-02-07, ``يوم 6 فبراير 2019 بالعاصمة واشنطن``)
+get the same key whatever their wording, and :mod:`akhbar.links` links them. A month-only date
+(``يونيو 2018``) gives ``unknown-date``: a key must not claim a day the text does not state.
+
+Tunable numbers live in :class:`EventConfig`; word lists in ``data/event_triggers.tsv``,
+``data/events_cues.tsv`` and ``data/events_numbers.tsv``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+from akhbar.dates import DateMention, find_dates, resolve
+from akhbar.lexicon import rows
+from akhbar.normalize import normalize, normalize_with_offsets, view_span_to_text
+
+ANNOTATOR = "meet_rules"
+VERSION = "1"
+SOURCE = f"auto:{ANNOTATOR}@{VERSION}"
+EVENT_TYPE = "Contact.Meet"
+
+SUBTYPES = ("ministerial", "small_group_ministerial", "political_directors", "bilateral", "summit", "other")
+# Cue kinds for subtypes, most specific first.
+_SUBTYPE_PRIORITY = ("small_group_ministerial", "political_directors", "summit", "bilateral", "ministerial")
+# Subtypes that may describe the same meeting (a small-group meeting is also ministerial).
+_SUBTYPE_FAMILY = {"small_group_ministerial": "ministerial", "ministerial": "ministerial"}
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+PARTICIPANT_LABELS = frozenset({"PERS", "ORG", "GPE"})
+
+_NOUN_CLASSES = frozenset({"noun", "noun_ambiguous", "noun_plural"})
+_SUPPORT_CLASSES = frozenset({"support", "support_or_trigger", "host"})
+_CLASSES = _NOUN_CLASSES | _SUPPORT_CLASSES | {"verb"}
+_REALIS = {"actual", "planned", "-"}
+
+_PROCLITICS = ("وب", "ول", "فب", "فل", "وك", "فك", "و", "ف", "ب", "ك", "ل")
+_LIGHT_PROCLITICS = ("و", "ف")
+# Kinds of cue that may carry any proclitic (للتحالف); structural words only و/ف (كذلك is no ذلك).
+_FULL_PROCLITIC_KINDS = frozenset({"official", "negative", "ministerial", "small_group_ministerial",
+                                   "political_directors", "summit", "bilateral", "virtual", "adversary"})
+_SENTENCE_END = frozenset("\n.!?؟…")
+_CLAUSE_END = frozenset("،,؛;:")
+_QUOTES = {'"': '"', "“": "”", "«": "»", "”": "“"}
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class EventConfig:
+    """The tunable numbers of the extractor.
+
+    ``support_window``: at most this many words between a support verb and the meeting noun it
+    governs (عقد وزراء خارجية دول التحالف الدولي اجتماعا: 6). ``continuation_clauses``: how many
+    clauses after (or before) the trigger's clause a continuation word may add to its scope.
+    ``attendance_window``: at most this many words between an attendance cue and the count.
+    ``before_penalty``: a place before the trigger counts as this many times farther than one after.
+    """
+
+    support_window: int = 8
+    continuation_clauses: int = 2
+    attendance_window: int = 4
+    before_penalty: float = 2.0
+
+
+DEFAULT_CONFIG = EventConfig()
+
+
+# --- lexicons -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _TriggerForm:
+    words: tuple[str, ...]
+    realis: str
+    cls: str
+
+
+@cache
+def _trigger_lexicon() -> dict[str, tuple[_TriggerForm, ...]]:
+    """First word of the normalised form → its forms, longest first."""
+    table: dict[str, list[_TriggerForm]] = defaultdict(list)
+    for n, row in enumerate(rows("event_triggers.tsv")):
+        if len(row) < 3 or row[1] not in _REALIS or row[2] not in _CLASSES:
+            raise ValueError(f"event_triggers.tsv row {n + 1} {row!r}: want form<TAB>realis<TAB>class, "
+                             f"realis one of {sorted(_REALIS)}, class one of {sorted(_CLASSES)}")
+        words = tuple(normalize(row[0]).split())
+        table[words[0]].append(_TriggerForm(words, row[1], row[2]))
+    return {k: tuple(sorted(v, key=lambda f: -len(f.words))) for k, v in table.items()}
+
+
+@cache
+def _cue_lexicon() -> dict[str, dict[str, tuple[tuple[str, ...], ...]]]:
+    """kind → first word → cue word tuples, longest first."""
+    table: dict[str, dict[str, list[tuple[str, ...]]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows("events_cues.tsv"):
+        words = tuple(normalize(row[0]).split())
+        table[row[1]][words[0]].append(words)
+    return {kind: {k: tuple(sorted(v, key=len, reverse=True)) for k, v in firsts.items()}
+            for kind, firsts in table.items()}
+
+
+@cache
+def _number_words() -> dict[str, tuple[int, str]]:
+    return {normalize(word): (int(value), kind) for word, value, kind in rows("events_numbers.tsv")}
+
+
+def _is_cue_word(kind: str, word: str) -> bool:
+    """Whether ``word`` (normalised, no proclitic) is a one-word cue of ``kind``."""
+    return (word,) in _cue_lexicon().get(kind, {}).get(word, ())
+
+
+def _variants(form: str, full: bool):
+    """``(stem, proclitic length)`` readings of one view word: as is, then without proclitics."""
+    yield form, 0
+    for p in (_PROCLITICS if full else _LIGHT_PROCLITICS):
+        if form.startswith(p) and len(form) - len(p) >= 2:
+            yield form[len(p):], len(p)
+    if full:
+        for p in ("", "و", "ف"):  # لل = ل + ال: only the preposition is outside (للاجتماع → لاجتماع)
+            if form.startswith(p + "لل") and len(form) - len(p) > 3:
+                yield "ال" + form[len(p) + 2:], len(p) + 1
+
+
+# --- the document view ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Token:
+    index: int
+    vstart: int
+    vend: int
+    start: int  # text offsets, end-exclusive
+    end: int
+    form: str  # the normalised view of the word
+    clause: int
+    sentence: int
+
+
+@dataclass(frozen=True)
+class _Clause:
+    start: int
+    end: int
+    sentence: int
+    colon: bool  # ends with ":" (what follows is a quotation)
+    first_token: int  # index of its first token, or -1 when it has none
+    last_token: int
+
+
+class _Doc:
+    """body_text with its view, words, sentences, clauses, entities, dates and cue matches."""
+
+    def __init__(self, text: str, entities: list[dict], published: dt.date | None):
+        self.text = text
+        self.published = published
+        self.view, self.origin = normalize_with_offsets(text)
+        self.sentences, self.clauses = _split(text)
+        clause_starts = [c.start for c in self.clauses]
+        tokens = []
+        for match in _WORD.finditer(self.view):
+            start, end = view_span_to_text(self.origin, match.start(), match.end())
+            end = _extend_over_marks(text, end)
+            clause = bisect.bisect_right(clause_starts, start) - 1
+            tokens.append(_Token(len(tokens), match.start(), match.end(), start, end, match.group(),
+                                 clause, self.clauses[clause].sentence))
+        self.tokens = tokens
+        self.token_starts = [t.start for t in tokens]
+        self.clauses = _with_tokens(self.clauses, tokens)
+        self.entities = sorted(entities, key=lambda e: (e["start"], -e["end"]))
+        self.dates = find_dates(text)
+        self.cues = {kind: _cue_hits(tokens, table, kind in _FULL_PROCLITIC_KINDS)
+                     for kind, table in _cue_lexicon().items()}
+        self.quotes = _quote_regions(text, self.sentences)
+        self.topics = self._topic_regions()
+
+    # words and positions
+    def token_at(self, pos: int) -> int | None:
+        """Index of the word that holds text offset ``pos``."""
+        i = bisect.bisect_right(self.token_starts, pos) - 1
+        if i >= 0 and self.tokens[i].start <= pos < self.tokens[i].end:
+            return i
+        return None
+
+    def tokens_in(self, start: int, end: int) -> range:
+        lo = bisect.bisect_left(self.token_starts, start)
+        hi = bisect.bisect_left(self.token_starts, end)
+        return range(lo, hi)
+
+    def cue_at(self, kind: str, i: int) -> int:
+        """Length in words of the ``kind`` cue starting at word ``i`` (0 when none)."""
+        return self.cues.get(kind, {}).get(i, 0)
+
+    def cue_in(self, kind: str, lo: int, hi: int) -> list[int]:
+        """Word indexes in [lo, hi) where a ``kind`` cue starts."""
+        return [i for i in range(lo, hi) if self.cue_at(kind, i)]
+
+    def covered(self, kind: str) -> frozenset[int]:
+        """Word indexes inside a ``kind`` cue."""
+        return frozenset(k for i, n in self.cues.get(kind, {}).items() for k in range(i, i + n))
+
+    def starts_with(self, clause: int, kind: str) -> bool:
+        first = self.clauses[clause].first_token
+        return first >= 0 and bool(self.cue_at(kind, first))
+
+    def in_entity(self, pos: int, labels=None) -> dict | None:
+        for e in self.entities:
+            if e["start"] > pos:
+                break
+            if e["start"] <= pos < e["end"] and (labels is None or e["label"] in labels):
+                return e
+        return None
+
+    def _topic_regions(self) -> list[tuple[int, int]]:
+        """[start, end) text ranges that are a meeting's subject: a purpose word to its clause end."""
+        regions = []
+        for i in sorted(self.cues.get("purpose", {})):
+            token = self.tokens[i]
+            if self.in_entity(token.start) is not None:
+                continue  # part of a name: التحالف الدولي ضد داعش
+            regions.append((token.start, self.clauses[token.clause].end))
+        return regions
+
+
+def _extend_over_marks(text: str, end: int) -> int:
+    """Move ``end`` past combining marks and tatweel that belong to the word (اجتماعاً)."""
+    while end < len(text) and (unicodedata.category(text[end]) == "Mn" or text[end] == "\u0640"):
+        end += 1
+    return end
+
+
+def _split(text: str) -> tuple[list[tuple[int, int]], list[_Clause]]:
+    """Sentences and clauses as text ranges. A full stop or comma between digits splits nothing."""
+    sentences: list[tuple[int, int]] = []
+    clauses: list[_Clause] = []
+    s_start = c_start = 0
+
+    def between_digits(i: int) -> bool:
+        return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+
+    for i, ch in enumerate(text):
+        if ch in _SENTENCE_END and not (ch == "." and between_digits(i)):
+            clauses.append(_Clause(c_start, i + 1, len(sentences), False, -1, -1))
+            sentences.append((s_start, i + 1))
+            s_start = c_start = i + 1
+        elif ch in _CLAUSE_END and not (ch == "," and between_digits(i)):
+            clauses.append(_Clause(c_start, i + 1, len(sentences), ch == ":", -1, -1))
+            c_start = i + 1
+    clauses.append(_Clause(c_start, len(text), len(sentences), False, -1, -1))
+    sentences.append((s_start, len(text)))
+    return sentences, clauses
+
+
+def _with_tokens(clauses: list[_Clause], tokens: list[_Token]) -> list[_Clause]:
+    """The clauses with the indexes of their first and last words."""
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for t in tokens:
+        first.setdefault(t.clause, t.index)
+        last[t.clause] = t.index
+    return [_Clause(c.start, c.end, c.sentence, c.colon, first.get(n, -1), last.get(n, -1))
+            for n, c in enumerate(clauses)]
+
+
+def _cue_hits(tokens: list[_Token], table: dict[str, tuple[tuple[str, ...], ...]], full: bool) -> dict[int, int]:
+    """Word index → length of the longest cue of ``table`` starting there (within one sentence)."""
+    hits: dict[int, int] = {}
+    for i, token in enumerate(tokens):
+        for stem, _plen in _variants(token.form, full):
+            for words in table.get(stem, ()):
+                j = i + len(words)
+                if j <= len(tokens) and tokens[j - 1].sentence == token.sentence and \
+                        all(tokens[i + k].form == w for k, w in enumerate(words[1:], 1)):
+                    hits[i] = max(hits.get(i, 0), len(words))
+    return hits
+
+
+def _quote_regions(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quoted stretches, paired within a sentence; an unclosed quote runs to the sentence end."""
+    regions = []
+    for s, e in sentences:
+        open_at, closer = None, None
+        for i in range(s, e):
+            ch = text[i]
+            if open_at is None and ch in _QUOTES:
+                open_at, closer = i, _QUOTES[ch]
+            elif open_at is not None and ch == closer:
+                regions.append((open_at, i + 1))
+                open_at = None
+        if open_at is not None:
+            regions.append((open_at, e))
+    return regions
+
+
+# --- mentions ------------------------------------------------------------------------------------
+
+@dataclass
+class _Hit:
+    lo: int  # word range [lo, hi)
+    hi: int
+    plen: int  # proclitic length in the first word's view
+    form: _TriggerForm
+
+
+@dataclass
+class _Mention:
+    trigger: tuple[int, int] | None  # text span, None for the lead's implicit mention
+    lo: int  # word range of trigger plus support verbs
+    hi: int
+    sentence: int
+    cls: str
+    merge_only: bool = False
+    anaphoric: bool = False
+    date: DateMention | None = None
+    date_value: str | None = None  # as much of the ISO date as is fixed, for merging
+    date_iso: str | None = None
+    date_basis: str | None = None
+    place: dict | None = None
+    place_set: frozenset[str] = frozenset()
+    virtual: bool = False
+    participants: list[dict] = field(default_factory=list)
+    attendance: int | None = None
+    subtype: str | None = None
+    realis: str | None = None
+    realis_strength: int = 0  # 3 tense of trigger or support, 2 relative date, 1 cue word, 0 none
+
+    @property
+    def position(self) -> int:
+        return self.trigger[0] if self.trigger else -1
+
+    @property
+    def bare(self) -> bool:
+        return self.date_value is None and not self.place_set and not self.virtual
+
+
+def _find_triggers(doc: _Doc) -> list[_Hit]:
+    """Every lexicon match, longest first at each word, outside non-EVENT entities."""
+    lexicon = _trigger_lexicon()
+    hits: list[_Hit] = []
+    i = 0
+    while i < len(doc.tokens):
+        token = doc.tokens[i]
+        best: _Hit | None = None
+        for stem, plen in _variants(token.form, True):
+            for form in lexicon.get(stem, ()):
+                j = i + len(form.words)
+                if j <= len(doc.tokens) and all(doc.tokens[i + k].form == w for k, w in enumerate(form.words[1:], 1)):
+                    if best is None or j > best.hi:
+                        best = _Hit(i, j, plen, form)
+            if best is not None:
+                break
+        if best is not None:
+            inside = doc.in_entity(token.start + best.plen)
+            if inside is None or inside["label"] == "EVENT":
+                hits.append(best)
+            i = best.hi
+        else:
+            i += 1
+    return hits
+
+
+def _trigger_span(doc: _Doc, hit: _Hit) -> tuple[int, int]:
+    first, last = doc.tokens[hit.lo], doc.tokens[hit.hi - 1]
+    start, _ = view_span_to_text(doc.origin, first.vstart + hit.plen, first.vend)
+    return start, last.end
+
+
+def _bind_supports(doc: _Doc, hits: list[_Hit], cfg: EventConfig) -> tuple[dict[int, list[_Hit]], list[_Hit]]:
+    """Support verbs → the meeting noun each governs (by index in ``hits``); the unbound ones."""
+    nouns = [n for n, h in enumerate(hits) if h.form.cls in _NOUN_CLASSES]
+    bound: dict[int, list[_Hit]] = defaultdict(list)
+    unbound: list[_Hit] = []
+    for hit in hits:
+        if hit.form.cls not in _SUPPORT_CLASSES:
+            continue
+        clause = doc.tokens[hit.lo].clause
+        same = [n for n in nouns if doc.tokens[hits[n].lo].clause == clause
+                and min(abs(hits[n].lo - hit.hi), abs(hit.lo - hits[n].hi)) <= cfg.support_window]
+        if not same and clause + 1 < len(doc.clauses) and doc.clauses[clause + 1].sentence == doc.clauses[clause].sentence:
+            # a fronted adverbial between verb and object: استضاف في 26 يونيو بالرباط، أشغال الاجتماع
+            same = [n for n in nouns if doc.tokens[hits[n].lo].clause == clause + 1
+                    and 0 <= hits[n].lo - hit.hi <= cfg.support_window]
+        if not same and doc.starts_with(clause, "relative") and clause > 0 \
+                and doc.clauses[clause - 1].sentence == doc.clauses[clause].sentence:
+            same = [n for n in nouns if doc.tokens[hits[n].lo].clause == clause - 1]
+            same = same[-1:]  # الاجتماع، الذي انعقد: the last noun before the relative
+        if same:
+            target = min(same, key=lambda n: min(abs(hits[n].lo - hit.hi), abs(hit.lo - hits[n].hi)))
+            bound[target].append(hit)
+        else:
+            unbound.append(hit)
+    return bound, unbound
+
+
+def _mentions(doc: _Doc, cfg: EventConfig) -> list[_Mention]:
+    """Mentions of meetings, with their arguments, in text order (the lead's implicit one first)."""
+    hits = _find_triggers(doc)
+    bound, unbound = _bind_supports(doc, hits, cfg)
+    out: list[_Mention] = []
+    candidates: list[tuple[_Hit, list[_Hit]]] = []
+    for n, hit in enumerate(hits):
+        if hit.form.cls in _NOUN_CLASSES or hit.form.cls == "verb":
+            candidates.append((hit, bound.get(n, [])))
+    for hit in unbound:
+        if hit.form.cls == "support_or_trigger":
+            candidates.append((hit, []))
+        elif hit.form.cls == "host":
+            clause_end = doc.clauses[doc.tokens[hit.lo].clause].last_token + 1
+            if doc.cue_in("official", hit.hi, clause_end):  # تستضيف واشنطن وزراء خارجية التحالف
+                candidates.append((hit, []))
+    candidates.sort(key=lambda c: c[0].lo)
+    for hit, supports in candidates:
+        mention = _mention(doc, hit, supports, cfg)
+        if mention is not None:
+            out.append(mention)
+    lead = _lead_mention(doc, out, cfg)
+    return ([lead] if lead else []) + out
+
+
+def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _Mention | None:
+    token = doc.tokens[hit.lo]
+    sentence = token.sentence
+    s_lo, s_hi = _sentence_tokens(doc, sentence)
+    cls = hit.form.cls
+    official = bool(doc.cue_in("official", s_lo, s_hi))
+    if cls == "noun_ambiguous":
+        if doc.cue_in("negative", s_lo, s_hi) or (hit.hi < s_hi and doc.cue_at("not_after", hit.hi)):
+            return None
+    lo = min([hit.lo] + [s.lo for s in supports])
+    hi = max([hit.hi] + [s.hi for s in supports])
+    m = _Mention(trigger=_trigger_span(doc, hit), lo=lo, hi=hi, sentence=sentence, cls=cls)
+    before = hit.lo - 1
+    m.anaphoric = before >= s_lo and bool(doc.cue_at("anaphor", before))
+    clauses = _clause_scope(doc, lo, hi, cfg)
+    scope = (doc.clauses[clauses[0]].start, doc.clauses[clauses[-1]].end)
+    _read_arguments(doc, m, scope, _broad_scope(doc, lo, hi), cfg)
+    if hit.form.words[-1] in ("قمه", "القمه"):
+        m.subtype = m.subtype if m.subtype in ("small_group_ministerial", "political_directors") else "summit"
+    # realis: the tense of the trigger, then of its support verbs (nearest first)
+    for h in [hit] + sorted(supports, key=lambda s: abs(s.lo - hit.lo)):
+        if h.form.realis != "-":
+            m.realis, m.realis_strength = h.form.realis, 3
+            break
+    if cls == "noun_plural" and m.bare:
+        return None  # يعقد التحالف اجتماعات منتظمة: generic
+    if not official:
+        if cls == "noun_ambiguous" or not m.bare:
+            return None
+        m.merge_only = True
+    for host in (s for s in supports + [hit] if s.form.cls == "host"):
+        _add_host(doc, m, host)
+    return m
+
+
+def _sentence_tokens(doc: _Doc, sentence: int) -> tuple[int, int]:
+    start, end = doc.sentences[sentence]
+    r = doc.tokens_in(start, end)
+    return r.start, r.stop
+
+
+def _clause_scope(doc: _Doc, lo: int, hi: int, cfg: EventConfig) -> list[int]:
+    """Clause indexes describing the meeting of words [lo, hi): its clauses and continuations."""
+    first, last = doc.tokens[lo].clause, doc.tokens[hi - 1].clause
+    sentence = doc.clauses[first].sentence
+
+    def same(c: int) -> bool:
+        return 0 <= c < len(doc.clauses) and doc.clauses[c].sentence == sentence
+
+    if doc.starts_with(first, "relative") and same(first - 1):
+        first -= 1  # وزراء الخارجية، الذين اجتمعوا
+    for _ in range(cfg.continuation_clauses):
+        if same(first - 1) and doc.starts_with(first - 1, "continuation"):
+            first -= 1  # بحضور ممثلي 80 دولة، انعقد الاجتماع
+        else:
+            break
+    for _ in range(cfg.continuation_clauses):
+        if same(last + 1) and not doc.clauses[last].colon and doc.starts_with(last + 1, "continuation"):
+            last += 1  # انعقد الاجتماع، وذلك في مدينة مراكش
+        else:
+            break
+    return list(range(first, last + 1))
+
+
+def _broad_scope(doc: _Doc, lo: int, hi: int) -> tuple[int, int]:
+    """Text range of the trigger's sentence between the complementizers around it."""
+    sentence = doc.tokens[lo].sentence
+    s_lo, s_hi = _sentence_tokens(doc, sentence)
+    start, end = doc.sentences[sentence]
+    for i in doc.cue_in("complementizer", s_lo, lo):
+        start = doc.tokens[i].end
+    for i in doc.cue_in("complementizer", hi, s_hi):
+        end = doc.tokens[i].start
+        break
+    for c in range(doc.tokens[hi - 1].clause, len(doc.clauses)):
+        if doc.clauses[c].sentence != sentence or doc.clauses[c].start >= end:
+            break
+        if doc.clauses[c].colon:
+            end = min(end, doc.clauses[c].end)
+            break
+    return start, end
+
+
+def _read_arguments(doc: _Doc, m: _Mention, scope: tuple[int, int], broad: tuple[int, int], cfg: EventConfig) -> None:
+    """Date, place, virtual, subtype, realis cues, participants and attendance of one mention."""
+    anchor = (doc.tokens[m.lo].start, doc.tokens[m.hi - 1].end)
+    topics = [r for r in doc.topics if not (r[0] <= anchor[0] < r[1])]
+
+    def in_topic(pos: int) -> bool:
+        return any(a <= pos < b for a, b in topics)
+
+    def distance(start: int, end: int) -> float:
+        if end <= anchor[0]:
+            return (anchor[0] - end) * cfg.before_penalty
+        return max(0, start - anchor[1])
+
+    # date
+    dates = [d for d in doc.dates if scope[0] <= d.start < scope[1] and not in_topic(d.start) and not _blocked(doc, d)]
+    if dates:
+        _set_date(m, min(dates, key=lambda d: abs(distance(d.start, d.end))), doc.published)
+    # place
+    places = [e for e in doc.entities if e["label"] in PLACE_LABELS and scope[0] <= e["start"] < scope[1]
+              and not in_topic(e["start"]) and _locative(doc, e)]
+    if places:
+        m.place = min(places, key=lambda e: distance(e["start"], e["end"]))
+        m.place_set = frozenset(e["canonical"] for e in places)
+    w_lo, w_hi = doc.tokens_in(*scope).start, doc.tokens_in(*scope).stop
+    # virtual
+    if doc.cue_in("virtual", w_lo, w_hi):
+        m.virtual, m.place, m.place_set = True, None, frozenset()
+    # subtype
+    for kind in _SUBTYPE_PRIORITY:
+        if any(not in_topic(doc.tokens[i].start) for i in doc.cue_in(kind, w_lo, w_hi)):
+            m.subtype = kind
+            break
+    # realis: a date that points back or ahead (أمس، المقبل), else the nearest cue word
+    cues = [(abs(distance(doc.tokens[i].start, doc.tokens[i].end)), kind)
+            for kind in ("planned", "actual") for i in doc.cue_in(kind, w_lo, w_hi)]
+    if cues:
+        m.realis, m.realis_strength = min(cues)[1], 1
+    if m.date is not None:
+        d = m.date
+        kind = "planned" if (d.direction == "next" or (d.relative_days or 0) > 0) else \
+               "actual" if (d.direction == "last" or (d.relative_days or 0) < 0) else None
+        if kind:
+            m.realis, m.realis_strength = kind, 2
+    # participants and attendance, in the broad scope
+    quotes = [q for q in doc.quotes if not (q[0] <= anchor[0] < q[1])]
+    adversaries = set(_cue_lexicon().get("adversary", {}))
+    seen = set()
+    for e in doc.entities:
+        if not (broad[0] <= e["start"] < broad[1]) or e["label"] not in PARTICIPANT_LABELS:
+            continue
+        if in_topic(e["start"]) or any(a <= e["start"] < b for a, b in quotes):
+            continue
+        if normalize(e["canonical"]) in adversaries or e["canonical"] in seen:
+            continue
+        if e["label"] in PLACE_LABELS and _locative(doc, e):
+            continue
+        seen.add(e["canonical"])
+        m.participants.append(e)
+    b_lo, b_hi = doc.tokens_in(*broad).start, doc.tokens_in(*broad).stop
+    m.attendance = _attendance(doc, b_lo, b_hi, in_topic, cfg)
+
+
+def _blocked(doc: _Doc, d: DateMention) -> bool:
+    """منذ عام 2014, قبل 12 يوليوز: the date is not when the meeting was held."""
+    i = doc.token_at(d.start)
+    return i is not None and i > 0 and doc.tokens[i - 1].sentence == doc.tokens[i].sentence \
+        and bool(doc.cue_at("date_blocker", i - 1))
+
+
+def _set_date(m: _Mention, d: DateMention, published: dt.date | None) -> None:
+    resolved = resolve(d, published)
+    explicit = d.year is not None and d.month is not None and d.day is not None
+    m.date = d
+    if resolved.date is not None and resolved.weekday_agrees is False and not explicit:
+        return  # the stated weekday contradicts the reference day: unresolved (module docstring)
+    m.date_value = resolved.value
+    m.date_iso = resolved.date
+    m.date_basis = None if resolved.date is None else ("explicit" if explicit else "published")
+
+
+def _locative(doc: _Doc, e: dict) -> bool:
+    """Whether a place entity is introduced by a preposition of place (في واشنطن، بالرباط …)."""
+    i = doc.token_at(e["start"])
+    if i is None:
+        return False
+    token = doc.tokens[i]
+    prefix = normalize(doc.text[token.start:e["start"]])
+    if prefix in ("ب", "وب", "فب"):
+        return True
+    if prefix.endswith("و") and prefix not in ("و",):
+        # glued coordination (في العراقوسوريا): the place written just before shares the preposition
+        glued = [x for x in doc.entities if x["end"] == e["start"] - 1 and x["label"] in PLACE_LABELS]
+        return any(_locative(doc, x) for x in glued)
+    if prefix not in ("", "و", "ف") or i == 0:
+        return False
+    prev = doc.tokens[i - 1]
+    if prev.sentence != token.sentence:
+        return False
+    if doc.cue_at("locative_prep", i - 1):
+        return True
+    for stem, plen in _variants(prev.form, True):
+        if _is_cue_word("locative_head", stem):
+            if prev.form[:plen] in ("ب", "وب", "فب"):
+                return True  # بمدينة مراكش
+            return i >= 2 and bool(doc.cue_at("locative_prep", i - 2))  # في مدينة مراكش
+    if prefix == "و":  # في العراق وسوريا: a coordinated place shares the preposition
+        before = [x for x in doc.entities if x["end"] <= token.start and x["end"] >= prev.start]
+        return any(x["label"] in PLACE_LABELS and _locative(doc, x) for x in before)
+    return False
+
+
+def _add_host(doc: _Doc, m: _Mention, host: _Hit) -> None:
+    """The GPE next to a hosting verb hosts the meeting: its place when none is stated."""
+    near = []
+    for i in (host.lo - 1, host.hi):
+        if 0 <= i < len(doc.tokens) and doc.tokens[i].sentence == m.sentence:
+            near += [e for e in doc.entities if e["label"] in PLACE_LABELS
+                     and doc.tokens[i].start <= e["start"] < doc.tokens[i].end]
+    if not near or m.virtual:
+        return
+    hosting = near[0]
+    m.place_set = m.place_set | {hosting["canonical"]}
+    if m.place is None:
+        m.place = hosting
+        m.participants = [p for p in m.participants if p["id"] != hosting["id"]]
+
+
+def _attendance(doc: _Doc, lo: int, hi: int, in_topic, cfg: EventConfig) -> int | None:
+    """The first count of participants (``79 بلدا`` after حضور …) in words [lo, hi)."""
+    for i in range(lo, hi):
+        value, j = _number(doc, i, hi)
+        if value is None or j >= hi or in_topic(doc.tokens[i].start):
+            continue
+        if not any(_is_cue_word("attendance_noun", stem) for stem, _ in _variants(doc.tokens[j].form, False)):
+            continue
+        quantifier = doc.covered("attendance_quantifier")
+        k, counted = i - 1, 0  # back to the cue, "أكثر من", "حوالي", "عن" not counted
+        while k >= lo and counted < cfg.attendance_window:
+            if doc.cue_at("attendance_cue", k):
+                return value
+            counted += k not in quantifier
+            k -= 1
+    return None
+
+
+def _number(doc: _Doc, i: int, hi: int) -> tuple[int | None, int]:
+    """A cardinal at word ``i`` (digits, or words such as تسعة وسبعين) → (value, next word index)."""
+    form = doc.tokens[i].form
+    if form.isdecimal():
+        return int(form), i + 1
+    words = _number_words()
+    if form not in words:
+        return None, i
+    value, kind = words[form]
+    j = i + 1
+    if kind == "unit" and j < hi and doc.tokens[j].form.startswith("و") and \
+            words.get(doc.tokens[j].form[1:], (0, ""))[1] == "tens":
+        value += words[doc.tokens[j].form[1:]][0]
+        j += 1
+    return value, j
+
+
+def _lead_mention(doc: _Doc, found: list[_Mention], cfg: EventConfig) -> _Mention | None:
+    """The first sentence's when and where, when it names officials but no meeting."""
+    if not doc.tokens or any(m.sentence == 0 for m in found):
+        return None
+    s_lo, s_hi = _sentence_tokens(doc, 0)
+    if s_hi <= s_lo or not doc.cue_in("official", s_lo, s_hi):
+        return None
+    broad = _broad_scope(doc, s_lo, s_lo + 1)
+    b_lo, b_hi = doc.tokens_in(*broad).start, doc.tokens_in(*broad).stop
+    if b_hi <= b_lo:
+        return None
+    m = _Mention(trigger=None, lo=b_lo, hi=b_lo + 1, sentence=0, cls="lead")
+    _read_arguments(doc, m, broad, broad, cfg)
+    if m.bare and m.date is None:
+        return None
+    return m
+
+
+# --- merging and output ---------------------------------------------------------------------------
+
+def _compatible_dates(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+class _Event:
+    def __init__(self, mention: _Mention):
+        self.mentions = [mention]
+
+    @property
+    def real(self) -> list[_Mention]:
+        return [m for m in self.mentions if m.trigger is not None]
+
+    @property
+    def first(self) -> int:
+        return min(m.position for m in self.mentions)
+
+    def salience(self) -> tuple[int, int]:
+        return len(self.mentions), -self.first
+
+    def compatible(self, m: _Mention) -> bool:
+        for other in self.mentions:
+            if m.date_value and other.date_value and not _compatible_dates(m.date_value, other.date_value):
+                return False
+            if m.place_set and other.place_set and not (m.place_set & other.place_set):
+                return False
+            if (m.virtual and other.place_set) or (other.virtual and m.place_set):
+                return False
+            if m.subtype and other.subtype and m.subtype != other.subtype and \
+                    _SUBTYPE_FAMILY.get(m.subtype, m.subtype) != _SUBTYPE_FAMILY.get(other.subtype, other.subtype):
+                return False
+            if m.realis_strength >= 2 and other.realis_strength >= 2 and m.realis != other.realis:
+                return False
+        return True
+
+    def shares(self, m: _Mention) -> bool:
+        return any((m.date_value and other.date_value and _compatible_dates(m.date_value, other.date_value))
+                   or (m.place_set & other.place_set) or (m.virtual and other.virtual)
+                   for other in self.mentions)
+
+
+def _merge(mentions: list[_Mention]) -> list[_Event]:
+    """Group mentions of the same meeting (rules in the module docstring, stage 5)."""
+    events: list[_Event] = []
+    for m in mentions:
+        fits = [e for e in events if e.compatible(m)]
+        sharing = [e for e in fits if e.shares(m)]
+        if sharing:
+            max(sharing, key=_Event.salience).mentions.append(m)
+        elif fits and (m.bare or m.anaphoric):
+            max(fits, key=_Event.salience).mentions.append(m)
+        elif not m.merge_only:
+            events.append(_Event(m))
+    return [e for e in events if e.real]
+
+
+def _best_date(event: _Event) -> tuple[str | None, str | None, str | None]:
+    """(date, date_text, date_basis): a stated full date first, then one fixed by the publication date."""
+    for basis in ("explicit", "published"):
+        for m in event.mentions:
+            if m.date_iso and m.date_basis == basis:
+                return m.date_iso, m.date.text, basis
+    for m in event.mentions:
+        if m.date is not None:
+            return None, m.date.text, None
+    return None, None, None
+
+
+def _realis(event: _Event, date: str | None, published: dt.date | None) -> str:
+    strongest = max(event.mentions, key=lambda m: (m.realis_strength, -m.position))
+    if strongest.realis_strength:
+        return strongest.realis
+    if date and published:
+        day = dt.date.fromisoformat(date)
+        if day > published:
+            return "planned"
+    return "actual"
+
+
+def _to_dict(event: _Event, n: int, role: str, doc: _Doc) -> dict:
+    first = min(event.real, key=lambda m: m.position)
+    date, date_text, basis = _best_date(event)
+    virtual = any(m.virtual for m in event.mentions)
+    place = None if virtual else next((m.place for m in event.mentions if m.place is not None), None)
+    participants: dict[str, dict] = {}
+    for m in event.mentions:
+        for p in m.participants:
+            if place is not None and (p["id"] == place["id"] or p["canonical"] == place["canonical"]):
+                continue
+            if p["canonical"] not in participants or p["start"] < participants[p["canonical"]]["start"]:
+                participants[p["canonical"]] = p
+    subtypes = {m.subtype for m in event.mentions if m.subtype}
+    subtype = next((s for s in _SUBTYPE_PRIORITY if s in subtypes), "other")
+    start, end = first.trigger
+    record = {
+        "id": f"E{n}",
+        "type": EVENT_TYPE,
+        "subtype": subtype,
+        "trigger": {"start": start, "end": end, "text": doc.text[start:end]},
+        "date": date,
+        "date_text": date_text,
+        "date_basis": basis,
+        "realis": _realis(event, date, doc.published),
+        "place": place["id"] if place else None,
+        "virtual": virtual,
+        "participants": [p["id"] for p in sorted(participants.values(), key=lambda p: p["start"])],
+        "attendance": next((m.attendance for m in event.mentions if m.attendance), None),
+        "role": role,
+        "event_key": "",
+        "source": SOURCE,
+    }
+    record["event_key"] = event_key(record, doc.entities)
+    return record
+
+
+def _check_entities(body_text: str, entities: list[dict]) -> None:
+    for n, e in enumerate(entities):
+        if not 0 <= e["start"] < e["end"] <= len(body_text):
+            raise ValueError(f"entities[{n}] {e.get('id')}: span [{e['start']}, {e['end']}) is outside "
+                             f"body_text (length {len(body_text)})")
+        if body_text[e["start"]:e["end"]] != e["text"]:
+            raise ValueError(f"entities[{n}] {e.get('id')}: text {e['text']!r} differs from "
+                             f"body_text[{e['start']}:{e['end']}] = {body_text[e['start']:e['end']]!r}")
+
+
+def extract_events(body_text: str, entities: list[dict], published: dt.date | None,
+                   config: EventConfig = DEFAULT_CONFIG) -> list[dict]:
+    """Meeting events of one article body (module docstring: the rules).
+
+    ``entities`` are the body's entity mentions (offsets into ``body_text``); ``published`` the
+    publication date or None. Returns event dicts per ``$defs/event``, ids E1… in text order.
+
+    >>> text = "اجتمع وزراء خارجية دول التحالف أمس الأربعاء في واشنطن."
+    >>> wash = {"id": "T1", "start": 47, "end": 53, "text": "واشنطن", "label": "GPE",
+    ...         "canonical": "واشنطن", "source": "gold"}
+    >>> [(e["date"], e["realis"], e["event_key"]) for e in extract_events(text, [wash], dt.date(2019, 2, 7))]
+    [('2019-02-06', 'actual', 'Contact.Meet|2019-02-06|واشنطن')]
+    """
+    _check_entities(body_text, entities)
+    if not body_text.strip():
+        return []
+    doc = _Doc(body_text, entities, published)
+    events = _merge(_mentions(doc, config))
+    events.sort(key=lambda e: min(m.position for m in e.real))
+    main = _main_event(doc, events)
+    return [_to_dict(event, n, "main" if event is main else "mentioned", doc) for n, event in enumerate(events, 1)]
+
+
+def _main_event(doc: _Doc, events: list[_Event]) -> _Event | None:
+    """The meeting the article is about (module docstring, stage 6)."""
+    for event in events:
+        if any(m.trigger is None for m in event.mentions):
+            return event
+    if not events:
+        return None
+    first_paragraph_end = doc.text.find("\n") if "\n" in doc.text else len(doc.text)
+    if events[0].first < first_paragraph_end:
+        return events[0]
+    busiest = max(events, key=_Event.salience)
+    return busiest if len(busiest.mentions) >= 2 else None
+
+
+def event_key(event: dict, entities: list[dict]) -> str:
+    """``Contact.Meet|<date or unknown-date>|<place canonical, virtual or unknown-place>``.
+
+    >>> event_key({"date": "2019-02-06", "place": "T1", "virtual": False},
+    ...           [{"id": "T1", "canonical": "واشنطن"}])
+    'Contact.Meet|2019-02-06|واشنطن'
+    """
+    place = "unknown-place"
+    if event.get("place"):
+        canonical = {e["id"]: e["canonical"] for e in entities}.get(event["place"])
+        place = canonical or "unknown-place"
+    elif event.get("virtual"):
+        place = "virtual"
+    return f"{EVENT_TYPE}|{event.get('date') or 'unknown-date'}|{place}"
+
+
+def date_basis(date: str | None, date_text: str | None) -> str | None:
+    """How a (gold) date was fixed: "explicit" when ``date_text`` states day, month and year."""
+    if date is None:
+        return None
+    for m in find_dates(date_text or ""):
+        if m.year is not None and m.month is not None and m.day is not None:
+            return "explicit"
+    return "published"
+
+
+_EVENT_FIELDS = ("id", "type", "subtype", "trigger", "date", "date_text", "date_basis", "realis", "place",
+                 "virtual", "participants", "attendance", "role", "event_key", "source")
+
+
+def complete_event(event: dict, entities: list[dict]) -> dict:
+    """A curated (gold) event with the fields annotators do not write: ``date_basis`` (when absent)
+    and ``event_key``, in schema order."""
+    full = dict(event)
+    if "date_basis" not in full:
+        full["date_basis"] = date_basis(full.get("date"), full.get("date_text"))
+    full["event_key"] = event_key(full, entities)
+    return {k: full[k] for k in _EVENT_FIELDS if k in full}

@@ -1,0 +1,63 @@
+"""Date expressions in every month-name family, numeric dates, and relative resolution."""
+
+import datetime as dt
+
+import pytest
+
+from akhbar.dates import find_dates, resolve
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("نشر في الموقع يوم 07 - 02 - 2019", (2019, 2, 7)),
+    ("12/05/2022", (2022, 5, 12)),
+    ("2023-06-08", (2023, 6, 8)),
+    ("في 12 يوليوز 2018", (2018, 7, 12)),
+    ("في 3 غشت 2020", (2020, 8, 3)),
+    ("يوم 9 شتنبر 2014", (2014, 9, 9)),
+    ("في 15 نونبر 2021", (2021, 11, 15)),
+    ("في 1 دجنبر 2019", (2019, 12, 1)),
+    ("في 4 أغسطس 2020", (2020, 8, 4)),
+    ("السبت 05 يوليو 2025", (2025, 7, 5)),
+    ("الخميس 14 تموز 2022", (2022, 7, 14)),
+    ("07 شباط / فبراير 2019", (2019, 2, 7)),
+    ("في 2 تشرين الثاني 2023", (2023, 11, 2)),
+    ("١٢ مايو ٢٠٢٢", (2022, 5, 12)),
+])
+def test_explicit_dates(text, expected):
+    [m] = find_dates(text)
+    assert (m.year, m.month, m.day) == expected
+    assert text[m.start:m.end] == m.text
+
+
+def test_a_bare_month_name_is_not_a_date():
+    assert find_dates("مارس الفريق ضغطا كبيرا") == []
+
+
+def test_relative_day_with_weekday_resolves_and_checks_the_weekday():
+    [m] = find_dates("اجتمعوا أمس الأربعاء في واشنطن")
+    assert resolve(m, dt.date(2019, 2, 7)).date == "2019-02-06"
+    assert resolve(m, dt.date(2019, 2, 7)).weekday_agrees is True
+    assert resolve(m, dt.date(2019, 2, 8)).weekday_agrees is False
+
+
+def test_next_month_resolves_after_the_reference():
+    [m] = find_dates("سيجتمعون في السادس من فبراير المقبل")
+    assert (m.day, m.month, m.direction) == (6, 2, "next")
+    assert resolve(m, dt.date(2019, 1, 25)).date == "2019-02-06"
+    assert resolve(m, dt.date(2019, 3, 1)).date == "2020-02-06"
+
+
+def test_without_reference_a_relative_date_stays_open():
+    [m] = find_dates("أمس الثلاثاء")
+    assert resolve(m, None).date is None
+
+
+def test_partial_dates_keep_their_precision():
+    [m] = find_dates("في يونيو 2018 مع التركيز")
+    r = resolve(m, None)
+    assert (r.date, r.value) == (None, "2018-06")
+
+
+def test_impossible_dates_are_dropped():
+    assert find_dates("31/02/2019") != [] and resolve(find_dates("31/02/2019")[0], None).date is None
+    assert find_dates("45/13/2019") == []

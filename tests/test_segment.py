@@ -1,0 +1,133 @@
+"""The segmenter on small pages made for each rule, and on the gold of the seed pages."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from akhbar.evaluation import PRF, body_prf, line_spans, load_body_gold
+from akhbar.read import decode
+from akhbar.segment import CorpusLineCounts, SegmentConfig, match_cue, segment
+
+ROOT = Path(__file__).resolve().parents[1]
+
+P1 = "قال وزير الخارجية في تصريح للصحافة إن بلاده تدعم جهود السلام في المنطقة وتعمل مع شركائها على تعزيز الاستقرار."
+P2 = "وأضاف الوزير أن المحادثات التي جرت في العاصمة تناولت سبل تطوير التعاون الاقتصادي بين البلدين خلال السنوات المقبلة."
+P3 = "وأشار إلى أن الطرفين اتفقا على عقد لقاء جديد قبل نهاية العام لمتابعة تنفيذ ما تم الاتفاق عليه من مشاريع مشتركة."
+TEASER = "أعلنت شركة الطيران الوطنية عن إطلاق خطوط جديدة نحو عدد من المدن الأوروبية ابتداء من الصيف المقبل بأسعار تنافسية للمسافرين."
+
+
+def page(*lines: str) -> str:
+    return "\n".join(lines)
+
+
+def body_of(text: str, **kw) -> list[str]:
+    return [text[s:e] for s, e in segment(text, **kw).body_spans]
+
+
+def labels_of(text: str) -> dict[str, str]:
+    return {text[s:e]: label for s, e, label in segment(text).boilerplate}
+
+
+def test_article_only_page_is_all_body():
+    text = page(P1, P2, P3)
+    assert body_of(text) == [P1, P2, P3]
+
+
+def test_menu_headline_byline_and_footer():
+    text = page("الرئيسية", "سياسة", "", "الوزير يبحث تعزيز التعاون مع الشركاء", "بقلم هيئة التحرير - 14 مارس 2023",
+                "", P1, "", P2, "", P3, "", "جميع الحقوق محفوظة لموقع الأخبار 2024 ©")
+    seg = segment(text)
+    assert body_of(text) == [P1, P2, P3]
+    assert text[slice(*seg.headline_span)] == "الوزير يبحث تعزيز التعاون مع الشركاء"
+    assert text[slice(*seg.byline_span)].startswith("بقلم")
+    labels = labels_of(text)
+    assert labels["الرئيسية"] == "navigation" and labels["جميع الحقوق محفوظة لموقع الأخبار 2024 ©"] == "footer"
+
+
+def test_repeated_body_is_kept_once_and_labelled_duplicate():
+    text = page(P1 + " " + P2, "", P1 + "  " + P2)
+    assert body_of(text) == [P1 + " " + P2]
+    assert list(labels_of(text).values()) == ["duplicate"]
+
+
+def test_teasers_after_a_read_also_cue_are_not_body():
+    text = page(P1, P2, P3, "", "اقرأ أيضا", "شركة الطيران تطلق خطوطا جديدة", TEASER)
+    assert body_of(text) == [P1, P2, P3]
+    labels = labels_of(text)
+    assert labels[TEASER] == "related" and labels["اقرأ أيضا"] == "related"
+
+
+def test_article_continues_after_an_inline_read_also_box():
+    # The same story's vocabulary continues after the box: it is the article, not a teaser.
+    after = "وأكد الوزير أن بلاده ستواصل دعم جهود السلام في المنطقة مع شركائها، وأن التعاون الاقتصادي بين البلدين سيتعزز خلال السنوات المقبلة."
+    text = page(P1, P2, P3, "اقرأ أيضا: شركة الطيران تطلق خطوطا جديدة", after)
+    assert body_of(text) == [P1, P2, P3, after]
+
+
+def test_ticker_of_other_headlines_on_one_line():
+    ticker = "\u00a0\u00a0\u00a0\u00a0".join(["ارتفاع أسعار الذهب في الأسواق العالمية", "المنتخب يستعد لمباراة الحسم",
+                                              "افتتاح معرض الكتاب في دورته الجديدة", "الحكومة تصادق على مشروع قانون المالية"] * 3)
+    text = page(ticker, "", P1, P2, P3)
+    assert body_of(text) == [P1, P2, P3]
+    assert labels_of(text)[ticker] == "ticker"
+
+
+def test_comment_form_and_prayer_widget():
+    text = page(P1, P2, P3, "", "أضف تعليقك", "الاسم", "البريد الإلكتروني", "", "مواقيت الصلاة", "الفجر", "الظهر")
+    labels = labels_of(text)
+    assert labels["أضف تعليقك"] == "comments" and labels["الاسم"] == "comments"
+    assert labels["مواقيت الصلاة"] == "widget" and labels["الظهر"] == "widget"
+
+
+def test_subheading_between_paragraphs_is_body():
+    text = page("عنوان المقال عن زيارة الوزير", "", P1, P2, "", "ملفات التعاون المطروحة", "", P3)
+    assert body_of(text) == [P1, P2, "ملفات التعاون المطروحة", P3]
+
+
+def test_cue_lines_need_to_be_short():
+    cfg = SegmentConfig()
+    assert match_cue("شارك", cfg) == ("share", False)
+    assert match_cue("شارك في الاجتماع وزراء خارجية عشرين دولة من المنطقة وخارجها لبحث الوضع", cfg) is None
+    assert match_cue("اقرأ أيضا: الحكومة تعلن عن خطة جديدة", cfg) == ("related", True)
+
+
+def test_lines_shared_by_most_pages_of_the_corpus_are_chrome():
+    shared = "تابعونا على شبكات التواصل للحصول على آخر المستجدات"
+    pages = [page(P1, P2, P3, shared), page(P2, P3, P1, shared), page(P3, P1, P2, shared)]
+    counts = CorpusLineCounts()
+    for text in pages:
+        counts.add_document(text)
+    for text in pages:
+        assert shared not in body_of(text, corpus=counts)
+
+
+def test_offsets_are_exact_in_crlf_and_bom_pages():
+    raw, _ = decode(("\ufeff" + page("عنوان الخبر عن لقاء الوزيرين", "", P1, P2)).replace("\n", "\r\n").encode("utf-8"))
+    seg = segment(raw)
+    assert [raw[s:e] for s, e in seg.body_spans] == [P1, P2]
+
+
+def _score(folder: Path, pages: Path, suffix: str) -> PRF:
+    if suffix == ".json":
+        golds = load_body_gold(folder)
+    else:
+        golds = {p.name[: -len(suffix)]: json.loads(p.read_text(encoding="utf-8")) for p in folder.glob(f"*{suffix}")}
+    texts = {i: decode((pages / f"{i}.txt").read_bytes())[0] for i in golds}
+    counts = CorpusLineCounts()
+    for text in texts.values():
+        counts.add_document(text)
+    total = PRF(0, 0, 0)
+    for doc_id, gold in golds.items():
+        seg = segment(texts[doc_id], corpus=counts)
+        total += body_prf(texts[doc_id], seg.body_spans, line_spans(texts[doc_id], gold["body_lines"]))
+    return total
+
+
+def test_body_f1_on_the_seed_pages():
+    assert _score(ROOT / "tests/gold_body", ROOT / "seeds", ".json").f1 >= 0.98
+
+
+@pytest.mark.skipif(not (ROOT / "tests/heldout").is_dir(), reason="no held-out pages")
+def test_body_f1_on_held_out_pages():
+    assert _score(ROOT / "tests/heldout", ROOT / "tests/heldout", ".gold.json").f1 >= 0.95
