@@ -47,9 +47,11 @@ def main() -> None:
               help="Gold body lines of seed pages, for the figures in the card (skipped when missing).")
 @click.option("--heldout", type=click.Path(path_type=Path), default=Path("tests/heldout"), show_default=True,
               help="Held-out pages with gold, for the figures in the card (skipped when missing).")
+@click.option("--agreement", type=click.Path(path_type=Path), default=Path("tests/agreement"), show_default=True,
+              help="Two independent annotation passes (pass_a/, pass_b/), for the agreement figures in the card.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, card: Path | None,
-          gold_body: Path, heldout: Path, quiet: bool) -> None:
+          gold_body: Path, heldout: Path, agreement: Path, quiet: bool) -> None:
     """Build the dataset from a folder of scraped pages.
 
     Every *.txt page in SEEDS becomes one record of the `documents` config: its clean body, labelled
@@ -69,7 +71,7 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
     cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
                       max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=not quiet)
     try:
-        report = build_dataset(cfg, card=card, gold_body=gold_body, heldout=heldout)
+        report = build_dataset(cfg, card=card, gold_body=gold_body, heldout=heldout, agreement=agreement)
     except (InputError, RecordError) as err:
         _fail(f"{err}\nNothing was written: {out} is unchanged.")
     click.echo(report)

@@ -131,7 +131,7 @@ def _segment_scores(pages: dict[str, str], golds: dict[str, dict], cfg) -> dict:
             "per_document": per_doc, "metadata_correct": fields}
 
 
-def run(seeds: Path, gold_body: Path | None, heldout: Path | None, segment_cfg) -> dict:
+def run(seeds: Path, gold_body: Path | None, heldout: Path | None, segment_cfg, agreement: Path | None = None) -> dict:
     """All the figures of the card that compare the pipeline with gold data, as one JSON-able dict."""
     figures: dict = {}
     if gold_body is not None and gold_body.is_dir():
@@ -182,22 +182,22 @@ def run(seeds: Path, gold_body: Path | None, heldout: Path | None, segment_cfg) 
         ev = sum((event_prf(a, g) for a, g in zip(auto_events, gold_events)), PRF(0, 0, 0))
         figures["events_auto_vs_gold"] = _prf_dict(ev)
 
-    agreement_dir = Path("tests/agreement/pass_b")
-    if agreement_dir.is_dir():
-        figures["entity_agreement"] = inter_annotator_agreement(seeds, agreement_dir)
+    if agreement is not None and (agreement / "pass_a").is_dir() and (agreement / "pass_b").is_dir():
+        figures["entity_agreement"] = inter_annotator_agreement(agreement / "pass_a", agreement / "pass_b")
     near = links.evaluate_near_duplicates()
     figures["near_duplicates"] = {"precision": round(near.precision, 4), "recall": round(near.recall, 4),
                                   "table": near.to_markdown()}
     return figures
 
 
-def inter_annotator_agreement(seeds: Path, second_pass: Path) -> dict:
-    """Entity-level F1 between the gold files (first pass) and an independent second pass."""
+def inter_annotator_agreement(first_pass: Path, second_pass: Path) -> dict:
+    """Entity-level F1 between two independent annotation passes of the same documents (raw_text
+    offsets), as they were before adjudication."""
     total = PRF(0, 0, 0)
     labels: dict[str, PRF] = {}
     documents = 0
     for other in sorted(second_pass.glob("*.json")):
-        first = seeds / f"{other.stem}.ann.json"
+        first = first_pass / other.name
         if not first.exists():
             continue
         a = json.loads(first.read_text(encoding="utf-8"))["entities"]

@@ -23,8 +23,8 @@ The stages, in order (each a function below):
 3. **Arguments** of each mention, read in its *clause scope*: the trigger's clause, plus a clause
    before it when the trigger's clause opens with a relative pronoun, plus neighbouring clauses that
    open with a continuation word (وذلك، في، يوم، أمس، بحضور، عبر …). The text after a purpose or
-   topic word (لبحث، من أجل، ضد، لمحاربة …) to the end of its clause is the meeting's subject, never
-   its place, date or members.
+   topic word (لبحث، من أجل، ضد، لمحاربة …) to the end of its clause (or to a circumstance phrase:
+   بحضور، بمشاركة) is the meeting's subject, never its place, date or members.
 
    - *date*: the date expression (:func:`akhbar.dates.find_dates`) nearest to the trigger in the
      clause scope, not right after منذ/قبل/بعد/خلال…, resolved with :func:`akhbar.dates.resolve`
@@ -61,8 +61,12 @@ The stages, in order (each a function below):
 5. **Merging** (:func:`_merge`). Mentions are read in order. One that shares a date (or a date and
    the month it falls in), a place (or the country named with it) or the virtual mode with an
    earlier event, and contradicts it in nothing (date, place, subtype family, stated tense), joins
-   it. One that states neither date nor place (هذا الاجتماع، الاجتماع الذي…، وسيجتمع التحالف)
-   joins the most mentioned compatible event. Anything else is a new event. An event keeps the
+   it. Any other compatible one (هذا الاجتماع، الاجتماع الذي…، وسيجتمع التحالف، وانعقد الاجتماع
+   في مراكش) joins the most mentioned compatible event, unless it marks another meeting (آخر
+   اجتماع، الاجتماع السابق، الاجتماع المقبل: ``other_meeting`` cues) or states a year of its own
+   without sharing it (news date the meeting they report relatively, أمس الأربعاء; a stated year
+   is background: كان آخرها الاجتماع الذي انعقد في 12 يوليوز 2018); a demonstrative (هذا
+   الاجتماع) overrides both. Anything else is a new event. An event keeps the
    best value of each argument across its mentions (a full explicit date before a published-based
    one, the first place, the union of participants, the strongest realis evidence) and the trigger
    of its first mention.
@@ -279,6 +283,10 @@ class _Doc:
         first = self.clauses[clause].first_token
         return first >= 0 and bool(self.cue_at(kind, first))
 
+    def in_date(self, pos: int) -> bool:
+        """Whether text offset ``pos`` is inside a date expression (اجتماع الأربعاء الماضي)."""
+        return any(d.start <= pos < d.end for d in self.dates)
+
     def in_entity(self, pos: int, labels=None) -> dict | None:
         for e in self.entities:
             if e["start"] > pos:
@@ -288,13 +296,19 @@ class _Doc:
         return None
 
     def _topic_regions(self) -> list[tuple[int, int]]:
-        """[start, end) text ranges that are a meeting's subject: a purpose word to its clause end."""
+        """[start, end) text ranges that are a meeting's subject: a purpose word to its clause end
+        or to a circumstance phrase (بحضور، بمشاركة)."""
         regions = []
         for i in sorted(self.cues.get("purpose", {})):
             token = self.tokens[i]
             if self.in_entity(token.start) is not None:
                 continue  # part of a name: التحالف الدولي ضد داعش
-            regions.append((token.start, self.clauses[token.clause].end))
+            end = self.clauses[token.clause].end
+            for j in range(i + 1, self.clauses[token.clause].last_token + 1):
+                if self.cue_at("circumstance", j):  # ضد داعش بمشاركة 85 وفدا: back to the meeting
+                    end = self.tokens[j].start
+                    break
+            regions.append((token.start, end))
         return regions
 
 
@@ -387,6 +401,7 @@ class _Mention:
     cls: str
     merge_only: bool = False
     anaphoric: bool = False
+    distinct: bool = False  # another meeting: آخر اجتماع، الاجتماع السابق، الاجتماع المقبل
     date: DateMention | None = None
     date_value: str | None = None  # as much of the ISO date as is fixed, for merging
     date_iso: str | None = None
@@ -407,6 +422,11 @@ class _Mention:
     @property
     def bare(self) -> bool:
         return self.date_value is None and not self.place_set and not self.virtual
+
+    @property
+    def dated(self) -> bool:
+        """States a year: news date their own meeting relatively (أمس), a stated year marks history."""
+        return self.date is not None and self.date.year is not None
 
 
 def _find_triggers(doc: _Doc) -> list[_Hit]:
@@ -452,9 +472,9 @@ def _bind_supports(doc: _Doc, hits: list[_Hit], cfg: EventConfig) -> tuple[dict[
         clause = doc.tokens[hit.lo].clause
         same = [n for n in nouns if doc.tokens[hits[n].lo].clause == clause
                 and min(abs(hits[n].lo - hit.hi), abs(hit.lo - hits[n].hi)) <= cfg.support_window]
-        if not same and clause + 1 < len(doc.clauses) and doc.clauses[clause + 1].sentence == doc.clauses[clause].sentence:
-            # a fronted adverbial between verb and object: استضاف في 26 يونيو بالرباط، أشغال الاجتماع
-            same = [n for n in nouns if doc.tokens[hits[n].lo].clause == clause + 1
+        if not same:
+            # fronted adverbials between verb and object: احتضنت مراكش، أمس الأربعاء، الاجتماع
+            same = [n for n in nouns if doc.tokens[hits[n].lo].sentence == doc.tokens[hit.lo].sentence
                     and 0 <= hits[n].lo - hit.hi <= cfg.support_window]
         if not same and doc.starts_with(clause, "relative") and clause > 0 \
                 and doc.clauses[clause - 1].sentence == doc.clauses[clause].sentence:
@@ -507,6 +527,8 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
     m = _Mention(trigger=_trigger_span(doc, hit), lo=lo, hi=hi, sentence=sentence, cls=cls)
     before = hit.lo - 1
     m.anaphoric = before >= s_lo and bool(doc.cue_at("anaphor", before))
+    near = [i for i in [before] + list(range(hit.hi, min(hit.hi + 2, s_hi))) if i >= s_lo]
+    m.distinct = any(doc.cue_at("other_meeting", i) and not doc.in_date(doc.tokens[i].start) for i in near)
     clauses = _clause_scope(doc, lo, hi, cfg)
     scope = (doc.clauses[clauses[0]].start, doc.clauses[clauses[-1]].end)
     _read_arguments(doc, m, scope, _broad_scope(doc, lo, hi), cfg)
@@ -676,6 +698,8 @@ def _locative(doc: _Doc, e: dict) -> bool:
         return False
     if doc.cue_at("locative_prep", i - 1):
         return True
+    if _is_nisba(prev.form) and i >= 2 and doc.tokens[i - 2].sentence == token.sentence:
+        prev, i = doc.tokens[i - 2], i - 1  # بالعاصمة الأمريكية واشنطن: skip one adjective
     for stem, plen in _variants(prev.form, True):
         if _is_cue_word("locative_head", stem):
             if prev.form[:plen] in ("ب", "وب", "فب"):
@@ -687,10 +711,26 @@ def _locative(doc: _Doc, e: dict) -> bool:
     return False
 
 
+def _is_nisba(form: str) -> bool:
+    """A definite relational adjective (الأمريكية، المغربي) as it stands after a head noun."""
+    return form.startswith("ال") and (form.endswith("يه") or form.endswith("ي")) and len(form) > 4
+
+
 def _add_host(doc: _Doc, m: _Mention, host: _Hit) -> None:
-    """The GPE next to a hosting verb hosts the meeting: its place when none is stated."""
+    """The place entity next to a hosting verb hosts the meeting: its place when none is stated.
+
+    Subject before the verb (المغرب استضاف) or after it, over a head noun and an adjective
+    (احتضنت العاصمة الأمريكية واشنطن).
+    """
+    candidates = [host.lo - 1]
+    i = host.hi
+    if i < len(doc.tokens) and any(_is_cue_word("locative_head", stem) for stem, _ in _variants(doc.tokens[i].form, False)):
+        i += 1
+        if i < len(doc.tokens) and _is_nisba(doc.tokens[i].form):
+            i += 1
+    candidates.append(i)
     near = []
-    for i in (host.lo - 1, host.hi):
+    for i in candidates:
         if 0 <= i < len(doc.tokens) and doc.tokens[i].sentence == m.sentence:
             near += [e for e in doc.entities if e["label"] in PLACE_LABELS
                      and doc.tokens[i].start <= e["start"] < doc.tokens[i].end]
@@ -806,7 +846,7 @@ def _merge(mentions: list[_Mention]) -> list[_Event]:
         sharing = [e for e in fits if e.shares(m)]
         if sharing:
             max(sharing, key=_Event.salience).mentions.append(m)
-        elif fits and (m.bare or m.anaphoric):
+        elif fits and (m.anaphoric or not (m.distinct or m.dated)):
             max(fits, key=_Event.salience).mentions.append(m)
         elif not m.merge_only:
             events.append(_Event(m))

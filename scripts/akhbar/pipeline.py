@@ -187,7 +187,7 @@ def redate_from_duplicate(record: dict, reference: str) -> dict:
 
 
 def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | None = None,
-                  heldout: Path | None = None) -> str:
+                  heldout: Path | None = None, agreement: Path | None = None) -> str:
     """Run the whole build into ``cfg.out``; return a one-paragraph report.
 
     Raises :class:`InputError` for a page or annotation file that cannot be used and
@@ -243,7 +243,7 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
 
         # card
         writers = {"documents": documents, "entities": entity_rows, "events": event_rows, "links": link_rows}
-        figures = evaluation.run(cfg.seeds, gold_body, heldout, cfg.segment) if gold_body else None
+        figures = evaluation.run(cfg.seeds, gold_body, heldout, cfg.segment, agreement)
         text = render_card(tmp, writers, figures)
         (tmp / "README.md").write_text(text, encoding="utf-8")
         replace_dir(tmp, cfg.out)
