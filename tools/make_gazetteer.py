@@ -49,6 +49,7 @@ CANONICAL_OVERRIDES = {
     "CC": "جزر كوكوس",
     "PS": "فلسطين",
     "CI": "ساحل العاج",
+    "DK": "الدنمارك",
 }
 
 #: ISO code -> further surface forms of the country (short forms, old names, other spellings).
@@ -63,6 +64,8 @@ COUNTRY_VARIANTS = {
     "CD": ["الكونغو الديمقراطية", "جمهورية الكونغو الديمقراطية"],
     "CG": ["الكونغو برازافيل"],
     "KR": ["كوريا الجنوبية"],
+    "MM": ["ميانمار", "بورما"],
+    "MV": ["جزر المالديف", "المالديف"],
     "KP": ["كوريا الشمالية"],
     "NL": ["هولندا"],
     "DE": ["ألمانيا"],
@@ -114,7 +117,7 @@ COUNTRY_VARIANTS = {
     "AT": ["النمسا"],
     "SE": ["السويد"],
     "NO": ["النرويج"],
-    "DK": ["الدنمارك"],
+    "DK": ["الدنمارك", "الدانمرك"],
     "FI": ["فنلندا"],
     "PL": ["بولندا", "بولونيا"],
     "HU": ["المجر", "هنغاريا"],
@@ -196,7 +199,6 @@ HAND_CITIES = [
     ["سرت"], ["درنة"], ["مصراتة"], ["نواكشوط"], ["باماكو"], ["نيامي"], ["نجامينا", "انجامينا"],
     ["واغادوغو"], ["أبوجا"], ["مقديشو"], ["جيبوتي"], ["تمبكتو"], ["غاو"], ["كيدال"], ["مايدوغوري"],
     ["أنقرة"], ["إسطنبول", "اسطنبول", "استانبول"], ["طهران"], ["كابول"], ["إسلام آباد"],
-    ["ولاية كاليفورنيا"],
     # Europe and America
     ["واشنطن", "العاصمة الأمريكية واشنطن"], ["نيويورك"], ["باريس"], ["لندن"], ["بروكسل"], ["روما"],
     ["برلين"], ["مدريد"], ["لاهاي"], ["جنيف"], ["فيينا"], ["ميونخ", "ميونيخ"], ["لشبونة"], ["أثينا"],
@@ -264,7 +266,7 @@ IRREGULAR_NORP = {
     "إنجليزي": [], "إنكليزي": [], "مغربي": ["مغاربة"], "تركي": ["أتراك"], "كردي": ["أكراد"],
     "عربي": ["عرب"], "روسي": ["روس"], "ألماني": ["ألمان"], "إسباني": ["إسبان"], "أفغاني": ["أفغان"],
     "إماراتي": [], "سعودي": [], "فلسطيني": [], "أردني": [], "أوروبي": ["أوروبيون"], "إفريقي": ["أفارقة"],
-    "أفريقي": ["أفارقة"], "آسيوي": [], "خليجي": [], "مغاربي": [], "أممي": [], "شيعي": ["شيعة"],
+    "أفريقي": ["أفارقة"], "آسيوي": [], "خليجي": [], "مغاربي": [], "شيعي": ["شيعة"],
     "سني": ["سنة"], "مسيحي": [], "يهودي": ["يهود"], "مسلم": [], "إيزيدي": [], "يزيدي": [],
     "إيطالي": ["طليان"], "هولندي": [], "نمساوي": [], "أفغانستاني": [], "سويسري": [], "صومالي": [],
     "كوري": [], "صيني": [], "هندي": ["هنود"], "ياباني": [], "كندي": [], "أسترالي": [], "بلجيكي": [],
@@ -275,17 +277,15 @@ IRREGULAR_NORP = {
     "أوكراني": [], "بولندي": [], "سويدي": [], "دنماركي": [], "نرويجي": [], "يوناني": [],
     "برتغالي": [], "روماني": [], "مجري": [], "فنلندي": [], "إيرلندي": [], "أيرلندي": [],
     "نيوزيلندي": [], "برازيلي": [], "مكسيكي": [], "إندونيسي": [], "ماليزي": [], "فلبيني": [],
-    "غربي": [],
 }
 
 #: Adjectives never derived: they are ordinary words or other labels in news text.
-NORP_BLACKLIST = {"مالي", "غربي", "روماني", "مجري", "ترك", "كندي", "أممي", "عماني", "بنيني", "توغي",
-                  "جيرسي", "كوبي", "بيروي", "غيني", "ماني", "سني", "سنة", "شيعة", "روس", "يهود",
-                  "هنود", "عرب", "مسلم", "تشادي", "ياباني"}
+NORP_BLACKLIST = {"مالي", "ماليي", "غربي", "مجري", "ترك", "أممي", "بنيني", "توغي", "جيرسيي", "كوبي",
+                  "بيروي", "غيني", "سنة", "جورجي", "نمسي", "بولوني", "سني"}
 
 #: Masculine adjectives allowed only with the article (bare forms are too often other words).
-NORP_ARTICLE_ONLY = {"مسلم", "تشادي", "عرب", "سني", "روس", "يهود", "هنود", "ياباني", "روماني",
-                     "مجري", "كندي", "أممي", "عماني"}
+NORP_ARTICLE_ONLY = {"مسلم", "عرب", "روس", "يهود", "هنود", "روماني", "كندي", "عماني", "شيعة", "تركي",
+                     "قطري", "سعودي", "مسيحي"}
 
 # Coalition and Daesh wordings.
 DAESH = ["داعش", "تنظيم الدولة", "تنظيم الدولة الإسلامية", "الدولة الإسلامية",
@@ -350,10 +350,9 @@ def countries() -> dict[str, tuple[str, list[str]]]:
         if not cldr:
             continue
         forms = []
-        for part in re.split(r"[()]", cldr):
-            part = clean(part)
-            if part and " - " not in part:
-                forms.append(part)
+        first = clean(cldr.split("(")[0])  # "ميانمار (بورما)": the parenthesis is not a name
+        if " - " not in first:
+            forms.append(first)
         country = pycountry.countries.get(alpha_2=code)
         if country is not None:
             for attr in ("name", "official_name", "common_name"):
@@ -366,6 +365,16 @@ def countries() -> dict[str, tuple[str, list[str]]]:
         canonical = CANONICAL_OVERRIDES.get(code) or (forms[0] if forms else cldr)
         forms = [f for f in dict.fromkeys(clean(f) for f in forms) if arabic_only(f)]
         out[code] = (canonical, forms)
+    # pycountry's translations are sometimes attached to the wrong entry (المالديف under Moldova):
+    # a form claimed by two codes is kept only where it is the canonical or a hand-listed variant.
+    owners: dict[str, set[str]] = {}
+    for code, (_canonical, forms) in out.items():
+        for form in forms:
+            owners.setdefault(normalize(form), set()).add(code)
+    for code, (canonical, forms) in list(out.items()):
+        kept = [f for f in forms if len(owners[normalize(f)]) == 1 or f == canonical
+                or f in COUNTRY_VARIANTS.get(code, [])]
+        out[code] = (canonical, kept)
     return out
 
 
@@ -395,7 +404,7 @@ def cities(country_keys: set[str]) -> list[tuple[str, str, str]]:
 
     for hand in HAND_CITIES:
         for form in hand:
-            add(form, hand[0] if not hand[0].startswith("ولاية ") else hand[0])
+            add(form, hand[0])
     for city in gc.get_cities().values():
         pop, cc = city["population"], city["countrycode"]
         capital = (city["name"], cc) in capitals
@@ -406,14 +415,15 @@ def cities(country_keys: set[str]) -> list[tuple[str, str, str]]:
         names = [a for a in dict.fromkeys(names) if arabic_only(a)]
         tz_name = exemplar.get(city["timezone"]) if city["timezone"].split("/")[-1].replace(
             "_", " ") == city["name"] else None
+        # GeoNames' Arabic names of a town are often ordinary words (مشهد، معسكر، سلطات، الخمس):
+        # a name this frequent in Arabic text is kept only when CLDR itself gives it.
+        names = [a for a in names if zipf_frequency(a, "ar") < 3.8]
         if tz_name and arabic_only(tz_name):
             canonical = tz_name
         elif names:
             canonical = max(names, key=lambda a: (zipf_frequency(a, "ar"), len(a)))
         else:
             continue
-        if zipf_frequency(canonical, "ar") >= 4.5 and pop < 1_000_000 and not capital:
-            continue  # an ordinary word more often than this town
         add(canonical, canonical)
         for name in names:
             if name != canonical and zipf_frequency(name, "ar") < 3.5:
@@ -452,7 +462,7 @@ def norp_forms(masc: str, plurals: list[str]) -> list[str]:
     base = [masc, masc + "ة", masc + "ون", masc + "ين", masc + "ات", masc + "ان"] + plurals
     forms = []
     for form in base:
-        if masc in NORP_ARTICLE_ONLY and form == masc:
+        if form in NORP_ARTICLE_ONLY:
             forms.append("ال" + form)
             continue
         forms += [form, "ال" + form]
@@ -498,8 +508,6 @@ def common_words(name_parts: set[str]) -> list[tuple[str]]:
 
     words = []
     for word in top_n_list("ar", 60000):
-        if not arabic_only(word) and len(word) < 3:
-            pass
         if not re.match(r"^[\u0621-\u064a]+$", word) or zipf_frequency(word, "ar") < 3.5:
             continue
         key = normalize(word)

@@ -77,14 +77,14 @@ def _patterns() -> list[re.Pattern]:
     ordinal = _alternation(ordinals)
     b = r"(?<![\w])"  # not inside a word (proclitics such as ب، و، ل are handled by callers)
     e = r"(?![\w])"
-    year = r"(?P<year>\d{4})"
+    year = r"(?P<year>\d{4})(?:\s?م(?![\w]))?"  # "2023م": the Gregorian-era letter may follow
     direction = r"(?P<dir>المقبل|القادم|الماضي|المنصرم|الفائت)"
     weekday_prefix = rf"(?:(?:يوم\s+)?{wd}\s*[,،]?\s*)?"
     return [
         # 07 - 02 - 2019, 12/05/2022, 12.05.2022 (day first)
         re.compile(rf"{b}{weekday_prefix}(?P<day>\d{{1,2}})\s*(?P<sep>[-/.])\s*(?P<mon_num>\d{{1,2}})\s*(?P=sep)\s*{year}{e}"),
-        # 2022-05-12 (ISO)
-        re.compile(rf"{b}{year}-(?P<mon_num>\d{{1,2}})-(?P<day>\d{{1,2}}){e}"),
+        # 2022-05-12 (ISO), 2023/08/14 (year first)
+        re.compile(rf"{b}{year}(?P<sep>[-/])(?P<mon_num>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}}){e}"),
         # [weekday] day [من] [شهر] month[ / month] [،] [عام] [year] [المقبل]
         re.compile(
             rf"{b}{weekday_prefix}(?P<day>\d{{1,2}}|{ordinal})\s*(?:من\s+)?(?:شهر\s+)?"

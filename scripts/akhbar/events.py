@@ -12,14 +12,17 @@ The stages, in order (each a function below):
    :mod:`akhbar.normalize`'s view, proclitics (و ف ب ك ل, وب، ول، لل …) allowed and left outside the
    trigger span. A word inside a non-EVENT entity (منظمة المؤتمر الإسلامي) is no trigger.
 2. **Mentions** (:func:`_mentions`). A support verb (عقد، انعقد، نظم، ترأس، استضاف، احتضن) is bound to
-   the meeting noun of its clause (or, in a clause opened by الذي/التي, of the clause before) and lends
-   it its tense; the noun stays the trigger. ``عقد`` alone never triggers (عقد عمل is a contract). A
+   the nearest meeting noun of its clause, else to one a few words after it in the sentence (over a
+   fronted date or place: استضاف في 26 يونيو 2018 بالرباط، أشغال الاجتماع), else, in a clause opened by
+   الذي/التي, to the last one of the clause before; it lends the noun its tense and its arguments,
+   and the noun stays the trigger. ``عقد`` alone never triggers (عقد عمل is a contract). A
    mention counts only when its sentence names officials (an ``official`` cue of
    ``data/events_cues.tsv``: ministers, delegations, the coalition, political directors, states);
    an ambiguous noun (لقاء، قمة، مؤتمر) is dropped in a sentence with a sport, price or weather cue
    or when a ``not_after`` word follows it (مؤتمر صحفي، قمة الدوري). A plural (اجتماعات) without its
-   own date or place is generic and dropped. A mention without officials in its sentence
-   (وشكل هذا الاجتماع فرصة…) may still join an event already found, never start one.
+   own date or place is generic and dropped. A mention without officials in its sentence and
+   without a date or place of its own (وشكل هذا الاجتماع فرصة…) may still join an event already
+   found, never start one.
 3. **Arguments** of each mention, read in its *clause scope*: the trigger's clause, plus a clause
    before it when the trigger's clause opens with a relative pronoun, plus neighbouring clauses that
    open with a continuation word (وذلك، في، يوم، أمس، بحضور، عبر …). The text after a purpose or
@@ -47,8 +50,9 @@ The stages, in order (each a function below):
    - *attendance*: a count after an attendance cue (حضور، بمشاركة، ممثلي …): ``79 بلدا`` → 79,
      ``أكثر من ثمانين دولة`` → 80 ("more than N" is read as N). Coalition size (يضم 83 شريكا،
      المكون من 79 عضوا) is no attendance.
-   - *realis*: the tense of the trigger or its support verb (اجتمع/سيجتمع), else the nearest realis
-     cue of the scope (أمس، الماضي → actual; المقبل، من المقرر → planned), else the date against the
+   - *realis*: the tense of the trigger or its support verb (اجتمع/سيجتمع), else a date that points
+     back or ahead (أمس، الخميس الماضي / غدا، فبراير المقبل), else the nearest realis cue word of the
+     scope (تم، اختتم → actual; من المقرر، سوف → planned), else the resolved date against the
      publication date, else "actual".
    - *subtype*: cues of the scope, most specific first: المجموعة المصغرة → small_group_ministerial,
      المديرين/المدراء السياسيين → political_directors, قمة or leaders → summit, ثنائي/نظيره →
@@ -56,12 +60,13 @@ The stages, in order (each a function below):
 
 4. **Lead** (:func:`_lead_mention`). A news lead often states when and where without naming the
    meeting (أكد التحالف…، أمس الأربعاء في واشنطن، أن…). When the first sentence has officials but
-   no trigger, its date, place, virtual cue, subtype and participants form an implicit mention that
-   joins the first event it is compatible with; it never makes an event alone.
+   no trigger, its date, place, virtual cue, subtype and participants (up to the first
+   complementizer) form an implicit mention, read before every other; the triggers that fit it join
+   it (step 5). It never makes an event alone.
 5. **Merging** (:func:`_merge`). Mentions are read in order. One that shares a date (or a date and
    the month it falls in), a place (or the country named with it) or the virtual mode with an
-   earlier event, and contradicts it in nothing (date, place, subtype family, stated tense), joins
-   it. Any other compatible one (هذا الاجتماع، الاجتماع الذي…، وسيجتمع التحالف، وانعقد الاجتماع
+   earlier event, and contradicts it in nothing (date, place, virtual mode, subtype family, tense
+   or relative date), joins it. Any other compatible one (هذا الاجتماع، الاجتماع الذي…، وسيجتمع التحالف، وانعقد الاجتماع
    في مراكش) joins the most mentioned compatible event, unless it marks another meeting (آخر
    اجتماع، الاجتماع السابق، الاجتماع المقبل: ``other_meeting`` cues) or states a year of its own
    without sharing it (news date the meeting they report relatively, أمس الأربعاء; a stated year
@@ -80,6 +85,9 @@ Dates are resolved calendar days and places canonical names, so two documents re
 meeting (``أمس الأربعاء في واشنطن`` published 2019-02-07, ``يوم 6 فبراير 2019 بالعاصمة واشنطن``)
 get the same key whatever their wording, and :mod:`akhbar.links` links them. A month-only date
 (``يونيو 2018``) gives ``unknown-date``: a key must not claim a day the text does not state.
+
+For curated events the pipeline calls :func:`complete_event` (adds ``date_basis`` and
+``event_key``), and :func:`event_key` again when it dates an event from a duplicate.
 
 Tunable numbers live in :class:`EventConfig`; word lists in ``data/event_triggers.tsv``,
 ``data/events_cues.tsv`` and ``data/events_numbers.tsv``.
@@ -104,7 +112,6 @@ VERSION = "1"
 SOURCE = f"auto:{ANNOTATOR}@{VERSION}"
 EVENT_TYPE = "Contact.Meet"
 
-SUBTYPES = ("ministerial", "small_group_ministerial", "political_directors", "bilateral", "summit", "other")
 # Cue kinds for subtypes, most specific first.
 _SUBTYPE_PRIORITY = ("small_group_ministerial", "political_directors", "summit", "bilateral", "ministerial")
 # Subtypes that may describe the same meeting (a small-group meeting is also ministerial).
@@ -183,6 +190,12 @@ def _cue_lexicon() -> dict[str, dict[str, tuple[tuple[str, ...], ...]]]:
 
 
 @cache
+def _adversaries() -> frozenset[str]:
+    """Normalised canonical names that are never participants."""
+    return frozenset(" ".join(words) for firsts in _cue_lexicon().get("adversary", {}).values() for words in firsts)
+
+
+@cache
 def _number_words() -> dict[str, tuple[int, str]]:
     return {normalize(word): (int(value), kind) for word, value, kind in rows("events_numbers.tsv")}
 
@@ -248,9 +261,10 @@ class _Doc:
         self.token_starts = [t.start for t in tokens]
         self.clauses = _with_tokens(self.clauses, tokens)
         self.entities = sorted(entities, key=lambda e: (e["start"], -e["end"]))
+        self.entity_starts = [e["start"] for e in self.entities]
         self.dates = find_dates(text)
-        self.cues = {kind: _cue_hits(tokens, table, kind in _FULL_PROCLITIC_KINDS)
-                     for kind, table in _cue_lexicon().items()}
+        self.date_starts = [d.start for d in self.dates]
+        self.cues = _cue_hits(tokens)
         self.quotes = _quote_regions(text, self.sentences)
         self.topics = self._topic_regions()
 
@@ -283,15 +297,24 @@ class _Doc:
         first = self.clauses[clause].first_token
         return first >= 0 and bool(self.cue_at(kind, first))
 
+    def entities_in(self, start: int, end: int) -> list[dict]:
+        """Entities starting in text range [start, end)."""
+        return self.entities[bisect.bisect_left(self.entity_starts, start):bisect.bisect_left(self.entity_starts, end)]
+
+    def dates_in(self, start: int, end: int) -> list[DateMention]:
+        """Date expressions starting in text range [start, end)."""
+        return self.dates[bisect.bisect_left(self.date_starts, start):bisect.bisect_left(self.date_starts, end)]
+
     def in_date(self, pos: int) -> bool:
         """Whether text offset ``pos`` is inside a date expression (اجتماع الأربعاء الماضي)."""
-        return any(d.start <= pos < d.end for d in self.dates)
+        i = bisect.bisect_right(self.date_starts, pos) - 1
+        return i >= 0 and pos < self.dates[i].end
 
-    def in_entity(self, pos: int, labels=None) -> dict | None:
-        for e in self.entities:
-            if e["start"] > pos:
-                break
-            if e["start"] <= pos < e["end"] and (labels is None or e["label"] in labels):
+    def in_entity(self, pos: int) -> dict | None:
+        """The entity whose span holds text offset ``pos`` (the outermost when they nest)."""
+        i = bisect.bisect_right(self.entity_starts, pos)
+        for e in self.entities[max(0, i - 8):i]:  # flat annotation: a few candidates at most
+            if e["start"] <= pos < e["end"]:
                 return e
         return None
 
@@ -352,17 +375,22 @@ def _with_tokens(clauses: list[_Clause], tokens: list[_Token]) -> list[_Clause]:
             for n, c in enumerate(clauses)]
 
 
-def _cue_hits(tokens: list[_Token], table: dict[str, tuple[tuple[str, ...], ...]], full: bool) -> dict[int, int]:
-    """Word index → length of the longest cue of ``table`` starting there (within one sentence)."""
-    hits: dict[int, int] = {}
+def _cue_hits(tokens: list[_Token]) -> dict[str, dict[int, int]]:
+    """kind → word index → length of the longest cue of that kind starting there (within a sentence)."""
+    lexicon = _cue_lexicon()
+    hits: dict[str, dict[int, int]] = defaultdict(dict)
     for i, token in enumerate(tokens):
-        for stem, _plen in _variants(token.form, full):
-            for words in table.get(stem, ()):
-                j = i + len(words)
-                if j <= len(tokens) and tokens[j - 1].sentence == token.sentence and \
-                        all(tokens[i + k].form == w for k, w in enumerate(words[1:], 1)):
-                    hits[i] = max(hits.get(i, 0), len(words))
-    return hits
+        light = {stem for stem, _ in _variants(token.form, False)}
+        for stem, _plen in _variants(token.form, True):
+            for kind, table in lexicon.items():
+                if stem not in table or (stem not in light and kind not in _FULL_PROCLITIC_KINDS):
+                    continue
+                for words in table[stem]:
+                    j = i + len(words)
+                    if j <= len(tokens) and tokens[j - 1].sentence == token.sentence and \
+                            all(tokens[i + k].form == w for k, w in enumerate(words[1:], 1)):
+                        hits[kind][i] = max(hits[kind].get(i, 0), len(words))
+    return dict(hits)
 
 
 def _quote_regions(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -532,8 +560,6 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
     clauses = _clause_scope(doc, lo, hi, cfg)
     scope = (doc.clauses[clauses[0]].start, doc.clauses[clauses[-1]].end)
     _read_arguments(doc, m, scope, _broad_scope(doc, lo, hi), cfg)
-    if hit.form.words[-1] in ("قمه", "القمه"):
-        m.subtype = m.subtype if m.subtype in ("small_group_ministerial", "political_directors") else "summit"
     # realis: the tense of the trigger, then of its support verbs (nearest first)
     for h in [hit] + sorted(supports, key=lambda s: abs(s.lo - hit.lo)):
         if h.form.realis != "-":
@@ -601,7 +627,9 @@ def _broad_scope(doc: _Doc, lo: int, hi: int) -> tuple[int, int]:
 def _read_arguments(doc: _Doc, m: _Mention, scope: tuple[int, int], broad: tuple[int, int], cfg: EventConfig) -> None:
     """Date, place, virtual, subtype, realis cues, participants and attendance of one mention."""
     anchor = (doc.tokens[m.lo].start, doc.tokens[m.hi - 1].end)
-    topics = [r for r in doc.topics if not (r[0] <= anchor[0] < r[1])]
+    lo, hi = min(scope[0], broad[0]), max(scope[1], broad[1])
+    topics = [r for r in doc.topics if r[0] < hi and lo < r[1] and not (r[0] <= anchor[0] < r[1])]
+    entities = doc.entities_in(lo, hi)
 
     def in_topic(pos: int) -> bool:
         return any(a <= pos < b for a, b in topics)
@@ -612,11 +640,11 @@ def _read_arguments(doc: _Doc, m: _Mention, scope: tuple[int, int], broad: tuple
         return max(0, start - anchor[1])
 
     # date
-    dates = [d for d in doc.dates if scope[0] <= d.start < scope[1] and not in_topic(d.start) and not _blocked(doc, d)]
+    dates = [d for d in doc.dates_in(*scope) if not in_topic(d.start) and not _blocked(doc, d)]
     if dates:
         _set_date(m, min(dates, key=lambda d: abs(distance(d.start, d.end))), doc.published)
     # place
-    places = [e for e in doc.entities if e["label"] in PLACE_LABELS and scope[0] <= e["start"] < scope[1]
+    places = [e for e in entities if e["label"] in PLACE_LABELS and scope[0] <= e["start"] < scope[1]
               and not in_topic(e["start"]) and _locative(doc, e)]
     if places:
         m.place = min(places, key=lambda e: distance(e["start"], e["end"]))
@@ -642,10 +670,10 @@ def _read_arguments(doc: _Doc, m: _Mention, scope: tuple[int, int], broad: tuple
         if kind:
             m.realis, m.realis_strength = kind, 2
     # participants and attendance, in the broad scope
-    quotes = [q for q in doc.quotes if not (q[0] <= anchor[0] < q[1])]
-    adversaries = set(_cue_lexicon().get("adversary", {}))
+    quotes = [q for q in doc.quotes if q[0] < hi and lo < q[1] and not (q[0] <= anchor[0] < q[1])]
+    adversaries = _adversaries()
     seen = set()
-    for e in doc.entities:
+    for e in entities:
         if not (broad[0] <= e["start"] < broad[1]) or e["label"] not in PARTICIPANT_LABELS:
             continue
         if in_topic(e["start"]) or any(a <= e["start"] < b for a, b in quotes):

@@ -36,22 +36,36 @@ def _line_of(raw_text: str, span: tuple[int, int] | None) -> str | None:
 
 
 _SEGMENT_SPLIT = re.compile(r"\s+[|•·ـ–—-]\s+|\s{3,}|\s*\|\s*")
-_HAS_DIGIT = re.compile(r"\d")
 _NAME_PUNCTUATION = " \t-–—ـ|:*•·،,"
+
+
+def _name_like(text: str) -> bool:
+    """Short enough for a site name, and no date or clock time."""
+    return 1 <= len(text.split()) <= 5 and not find_dates(text) and not re.search(r"\d{1,2}:\d{2}", text)
 
 
 def _masthead(lines) -> str | None:
     """The site name a page opens with: the first segment of its first line, when it is short
-    (1 to 5 words), has no digit and is no cue, menu or ticker."""
+    and is no cue, menu or ticker."""
     if not lines:
         return None
     first = lines[0]
-    if first.cue or first.ticker or first.label in ("body", "headline", "byline"):
+    if first.cue or first.ticker or first.menu or first.label in ("body", "headline", "byline"):
         return None
     name = _SEGMENT_SPLIT.split(first.text.strip())[0].strip()
-    if not name or _HAS_DIGIT.search(name) or not 1 <= len(name.split()) <= 5:
-        return None
-    return name
+    return name if name and _name_like(name) else None
+
+
+def _signed_name(lines) -> str | None:
+    """A short line of its own that the page's copyright or footer line repeats ("الأطلس بريس",
+    then "© 2019 الأطلس بريس. جميع الحقوق محفوظة")."""
+    footers = [line.text for line in lines if line.cue == "footer"]
+    for line in lines:
+        name = line.text.strip(_NAME_PUNCTUATION)
+        if (line.cue is None and not line.ticker and not line.menu and line.label not in ("body", "headline", "byline")
+                and _name_like(name) and any(name in footer and name != footer.strip() for footer in footers)):
+            return name
+    return None
 
 
 def find_publisher(seg: Segmentation, raw_text: str) -> str | None:
@@ -60,7 +74,8 @@ def find_publisher(seg: Segmentation, raw_text: str) -> str | None:
     1. the byline says so: "نشر في <site> يوم …", "<site> نشر في: …", "المصدر: <site>";
     2. a segment of the byline ("<place> - <site> | <date>") that the page also shows as a line of
        its own (its masthead or site-name lines): a place or a reporter's name is not shown so;
-    3. the masthead (the short first line of the page) when the page repeats it (footer, byline).
+    3. the masthead (the short first line of the page) when the page repeats it (footer, byline);
+    4. a short line of its own that the copyright line repeats.
     """
     byline = _line_of(raw_text, seg.byline_span)
     if byline:
@@ -74,13 +89,13 @@ def find_publisher(seg: Segmentation, raw_text: str) -> str | None:
         standalone = {line.text.strip(_NAME_PUNCTUATION) for line in seg.lines if line.label != "byline"}
         for part in _SEGMENT_SPLIT.split(byline.strip()):
             part = part.strip(_NAME_PUNCTUATION)
-            if not part or _HAS_DIGIT.search(part) or not 1 <= len(part.split()) <= 4 or find_dates(part):
+            if not part or not _name_like(part):
                 continue
             if part == masthead or part in standalone:
                 return part
     if masthead and raw_text.count(masthead) >= 2:
         return masthead
-    return None
+    return _signed_name(seg.lines)
 
 
 def find_published(seg: Segmentation, raw_text: str) -> tuple[str | None, str | None]:

@@ -39,6 +39,7 @@ from akhbar.normalize import normalize
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_COPYRIGHT = re.compile(r"©|\(c\)|حقوق (?:النشر|الطبع)|الحقوق محفوظه|all rights reserved|copyright", re.IGNORECASE)
 _MENU_SEPARATOR = re.compile(r"\s[•|·»/>]\s")
 _WIDE_SPACE = re.compile(r"\S(?:[^\S\n]{3,}|\t+)(?=\S)")
 _FINAL = ".!?؟:…\"”»)'’"
@@ -178,6 +179,16 @@ def _cues() -> dict[str, tuple[str, str, bool]]:
     return {_cue_text(phrase): (label, mode, section == "yes") for phrase, label, mode, section in rows("boilerplate_cues.tsv")}
 
 
+# A preposition or conjunction written onto the article: وال، بال، لل، فال، كال (and وبال، ولل).
+_CLITIC_ARTICLE = ("وال", "بال", "لل", "فال", "كال", "وبال", "ولل")
+
+
+def _is_function_word(token: str) -> bool:
+    """A function word, standing alone or glued onto a defined noun (بالرباط، والعراق، للتحالف)."""
+    view = normalize(token)
+    return view in _function_words() or (len(view) > 4 and view.startswith(_CLITIC_ARTICLE))
+
+
 def _cue_text(text: str) -> str:
     return _CUE_STRIP.sub(" ", normalize(text).lower()).strip()
 
@@ -218,8 +229,7 @@ def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line
     tokens = _WORD.findall(text)
     letters = _LETTER.findall(text)
     arabic = _ARABIC_LETTER.findall(text)
-    fw = _function_words()
-    density = sum(1 for t in tokens if normalize(t) in fw) / len(tokens) if tokens else 0.0
+    density = sum(1 for t in tokens if _is_function_word(t)) / len(tokens) if tokens else 0.0
     stripped = text.rstrip()
     line = Line(
         index=index, start=start, end=start + len(text), text=text, words=len(tokens),
@@ -233,11 +243,14 @@ def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line
     cue = match_cue(text, cfg)
     if cue:
         line.cue, line.section = cue
-        # "اقرأ أيضا" alone opens a list; "اقرأ أيضا: <headline>" is a box inside the article.
-        if line.section and len(_cue_text(text).split()) > len(_cue_text(_matched_phrase(text, cfg)).split()) + 1:
+        # "اقرأ أيضا" alone opens a list; "اقرأ أيضا: <headline>" or "شاهد الفيديو: <title>" is
+        # a box inside the article.
+        if line.cue in ("related", "widget", "share") and len(_cue_text(text).split()) > len(_cue_text(_matched_phrase(text, cfg)).split()) + 1:
             line.section, line.inline = False, True
     elif is_caption(text, cfg):
         line.cue = "caption"
+    elif line.words <= cfg.caption_max_words and _COPYRIGHT.search(normalize(text)):
+        line.cue = "footer"
     line.prose = (
         not line.ticker and not line.menu and not line.teaser and line.cue is None
         and line.words >= cfg.prose_min_words
@@ -289,8 +302,8 @@ def body_blocks(lines: list[Line], cfg: SegmentConfig) -> list[list[int]]:
     current: list[int] = []
     pending: list[int] = []  # short lines seen since the last prose line
     for i, line in enumerate(lines):
-        if line.inline:
-            continue  # an inline box does not cut the article in two; it is labelled, not body
+        if line.inline or line.cue == "caption":
+            continue  # an inline box or a picture does not cut the article in two; labelled, not body
         if line.prose:
             unpunctuated = sum(1 for j in pending if not lines[j].ends_sentence)
             if current and unpunctuated <= cfg.subheadings_between_paragraphs:
@@ -420,8 +433,12 @@ def choose_headline(lines: list[Line], body: list[int], byline: int | None, cfg:
             j not in (i, byline) and other and (k in other or other in k) and min(len(k), len(other)) >= cfg.copy_min_chars
             for j, other in enumerate(keys))
 
-    def beside_byline(i: int) -> bool:
-        return byline is not None and (0 < byline - i <= 2 or 0 < i - byline <= 2)
+    def beside_byline(i: int) -> int:
+        # Just before the byline is the usual place; just after it, a dateline at the top of the
+        # page (12/05/2022, then the headline) — or a caption, hence the lower weight.
+        if byline is None:
+            return 0
+        return 2 if 0 < byline - i <= 2 else 1 if 0 < i - byline <= 2 else 0
 
     return max(candidates, key=lambda i: (echoes(i), beside_byline(i), lines[i].words > cfg.headline_min_words, i))
 
