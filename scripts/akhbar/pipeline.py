@@ -179,7 +179,8 @@ def redate_from_duplicate(record: dict, reference: str) -> dict:
         if event["date"] is None and event["date_text"]:
             mentions = find_dates(event["date_text"])
             resolved = resolve(mentions[0], ref) if mentions else None
-            if resolved is not None and resolved.date:
+            # a stated weekday that disagrees means the duplicate's date is not this text's reference
+            if resolved is not None and resolved.date and resolved.weekday_agrees is not False:
                 event = {**event, "date": resolved.date, "date_basis": "duplicate"}
                 event["event_key"] = event_extractor.event_key(event, record["entities"])
         events.append(event)

@@ -1,0 +1,1032 @@
+"""Automatic entity annotation for documents without gold annotations.
+
+:func:`annotate_entities` (body text [+ publication date] → entity dicts) follows
+``docs/entity_guidelines.md``: a flat label set, outermost spans, titles apart from names, attached
+proclitics and brackets outside the span. It is a pure function; its lexicons are the UTF-8 TSV files
+under ``akhbar/data/gazetteer/``, loaded once per process.
+
+The stages, numbered as in :func:`annotate_entities`:
+
+1. **Lexical matches.** One Aho-Corasick automaton over :mod:`akhbar.normalize`'s view holds every
+   gazetteer surface form (places, organisations, people, nationalities, events, relative dates,
+   ordinals) and the pieces titles are built from. A match is kept on word boundaries only, with
+   proclitics (و ف ب ك ل and their combinations) allowed before it and left outside the span; the
+   contraction لل (ل + ال) keeps the second ل in the span (guideline rule 2); glued coordination
+   (``العراقوسوريا``) yields both names (rule 3). The longest match wins.
+2. **Composition.** A title head with its portfolio, nationality, country or organisation becomes
+   one OCC (``وزير الخارجية الأمريكي``); an institution head with a nationality or portfolio one ORG
+   (``الحكومة العراقية``، ``وزارة الخارجية الأميركية``); a building head with an ORG one FAC.
+3. **Names.** A name-like token sequence after a title or an honorific is a PERS even when no list
+   has it (``وزير الخارجية الإيطالي لويجي دي مايو``); so is one opened by a known given name. The
+   surnames of the document's full names are then matched alone (``نولاند``).
+4. **Numbers.** Digits and number words, with what follows them: a currency (MONEY), "في المائة"
+   (PERCENT), a unit (QUANTITY), a time unit (a duration, DATE), nothing (CARDINAL).
+5. **Dates.** :func:`akhbar.dates.find_dates`, resolved against the publication date.
+6. **Merge.** Longest span first, then the stage order above; ids in start order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+import ahocorasick
+
+from akhbar.dates import find_dates, resolve
+from akhbar.lexicon import rows
+from akhbar.normalize import normalize, normalize_with_offsets, view_span_to_text
+
+ANNOTATOR = "ner_lexicon"
+VERSION = "1"
+SOURCE = f"auto:{ANNOTATOR}@{VERSION}"
+
+LABELS = ("PERS", "NORP", "OCC", "ORG", "GPE", "LOC", "FAC", "EVENT", "DATE", "TIME", "CARDINAL",
+          "ORDINAL", "PERCENT", "QUANTITY", "MONEY")
+
+#: Gazetteer files that go into the automaton, each row ``surface, canonical, label[, flags]``.
+GAZETTEERS = ("gpe.tsv", "loc.tsv", "norp.tsv", "coalition.tsv", "org.tsv", "pers.tsv",
+              "fac_event.tsv", "periods.tsv", "ordinals.tsv", "roles.tsv")
+
+#: When one surface has several labels, the first in this order is the label it gets alone.
+_LABEL_ORDER = {label: i for i, label in enumerate(
+    ("PERS", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "DATE", "ORDINAL"))}
+
+# Attached proclitics written before a name: one of و ف, then optionally one of ب ك ل.
+_PROCLITIC_CHAINS = frozenset({"و", "ف", "ب", "ك", "ل", "وب", "ول", "وك", "فب", "فل", "فك"})
+_NAME_PARTICLES = frozenset(normalize(w) for w in (
+    "دي", "دو", "دا", "فان", "فون", "دير", "بن", "ابن", "بنت", "ولد", "أبو", "أبي", "آل", "عبد",
+    "لو", "لا", "ديل", "دل", "سان", "بو"))
+_QUOTES_OPEN = "\"'“”«(‘["
+_GLUE_LABELS = frozenset({"GPE", "LOC", "ORG", "PERS", "NORP"})
+_MAX_NAME_TOKENS = 4
+#: Zipf frequency from which a word ends a guessed name (برايس 3.8 may be a surname, إدارة 5.4 not).
+_VERY_COMMON = 4.0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer row: the label (or an internal role such as ``_HEAD``), canonical and flags."""
+
+    label: str
+    canonical: str
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass
+class Match:
+    """A candidate span of the normalised view (end-exclusive), proclitics excluded.
+
+    ``prefix`` is the attached proclitic written just before ``start`` (``""`` when none);
+    ``contracted`` is True when the match went through the لل contraction (the canonical restores
+    the article); ``label``/``canonical`` are set once the match is final.
+    """
+
+    start: int
+    end: int
+    entries: tuple[Entry, ...] = ()
+    prefix: str = ""
+    contracted: bool = False
+    label: str | None = None
+    canonical: str | None = None
+    stage: int = 1
+
+    def roles(self) -> set[str]:
+        return {e.label for e in self.entries}
+
+    def has(self, role: str) -> bool:
+        return any(e.label == role for e in self.entries)
+
+    def flagged(self, role: str, flag: str) -> bool:
+        return any(e.label == role and flag in e.flags for e in self.entries)
+
+    def entity(self) -> Entry | None:
+        """The entry this match stands for alone (an entity label), or None."""
+        found = [e for e in self.entries if e.label in _LABEL_ORDER]
+        return min(found, key=lambda e: _LABEL_ORDER[e.label]) if found else None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the annotator reads from ``akhbar/data/gazetteer/``, built once per process."""
+
+    automaton: object
+    first_names: dict[str, str]
+    common: frozenset[str]  # ordinary words: a guessed name does not start with one
+    very_common: frozenset[str]  # ... nor goes on through one of these
+    name_parts: frozenset[str]
+    cues: frozenset[str]
+    numbers: dict[str, tuple[int, str]]
+    currencies: dict[str, tuple[str, Decimal]]
+    units: dict[str, tuple[str, str]]
+    standard: dict[str, str] = field(default_factory=dict)  # normalised variant token -> standard
+    date_starts: frozenset[str] = frozenset()
+
+
+def _gazetteer(name: str) -> tuple[tuple[str, ...], ...]:
+    return rows(f"gazetteer/{name}")
+
+
+def _variant_keys(key: str, variants: dict[str, set[str]]) -> list[str]:
+    """``key`` and its spellings with each token swapped for its listed variants (at most 16)."""
+    options = [sorted({tok} | variants.get(tok, set())) for tok in key.split(" ")]
+    return [" ".join(combo) for combo in itertools.islice(itertools.product(*options), 16)]
+
+
+def _quoted_variants(surface_key: str, alone: set[str]) -> list[str]:
+    """Keys with the last word in brackets or quotes, when that word is a name by itself.
+
+    Scraped text writes ``التحالف العالمي لمحاربة (داعش)`` and ``ضد تنظيم "داعش"``.
+    """
+    head, _, last = surface_key.rpartition(" ")
+    if not head or last not in alone:
+        return []
+    return [f"{head} {o}{last}{c}" for o, c in (("(", ")"), ('"', '"'), ("“", "”"), ("”", "“"),
+                                                 ("«", "»"), ("'", "'"))]
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Load every gazetteer file and build the automaton (cached: once per process)."""
+    variants: dict[str, set[str]] = {}
+    standard: dict[str, str] = {}
+    for std, var in _gazetteer("spelling_variants.tsv"):
+        a, b = normalize(std), normalize(var)
+        variants.setdefault(a, set()).add(b)
+        variants.setdefault(b, set()).add(a)
+        standard[b] = std
+        standard.setdefault(a, std)
+
+    table: dict[str, dict[tuple[Entry, bool], None]] = {}
+    org_alone: set[str] = set()
+    all_rows = []
+    for name in GAZETTEERS:
+        for row in _gazetteer(name):
+            surface, canonical, label = row[0], row[1], row[2]
+            flags = frozenset(f for f in (row[3].split(",") if len(row) > 3 else []) if f)
+            all_rows.append((surface, Entry(label, canonical, flags)))
+            if label == "ORG" and " " not in surface.strip():
+                org_alone.add(normalize(surface))
+    for surface, entry in all_rows:
+        if entry.label == "_CUE":
+            continue  # cues are looked up by token, not matched
+        base = normalize(re.sub(r"\s+", " ", surface.strip()))
+        keys = _variant_keys(base, variants)
+        if entry.label == "ORG":
+            keys += [q for k in keys for q in _quoted_variants(k, org_alone)]
+        for key in keys:
+            table.setdefault(key, {})[(entry, False)] = None
+            if key.startswith("ال") and len(key) > 3:
+                # للتحالف = ل + لتحالف: the article's alif is dropped after the preposition ل.
+                table.setdefault(key[1:], {})[(entry, True)] = None
+    automaton = ahocorasick.Automaton()
+    for key, entries in table.items():
+        automaton.add_word(key, (len(key), tuple(entries)))
+    automaton.make_automaton()
+
+    first_names = {normalize(r[0]): r[1] for r in _gazetteer("first_names.tsv")}
+    name_parts = set(first_names) | _NAME_PARTICLES
+    for surface, entry in all_rows:
+        if entry.label == "PERS":
+            name_parts.update(normalize(t) for t in surface.split())
+    zipf: dict[str, float] = {}
+    for word, freq in _gazetteer("common_words.tsv"):
+        key = normalize(word)
+        if key not in name_parts:
+            zipf[key] = max(zipf.get(key, 0.0), float(freq))
+    common = frozenset(zipf)
+    very_common = frozenset(k for k, f in zipf.items() if f >= _VERY_COMMON)
+    cues = frozenset(normalize(s) for s, e in all_rows if e.label == "_CUE")
+    numbers = {normalize(w): (int(v), kind) for w, v, kind in _gazetteer("numbers.tsv")}
+    currencies = {normalize(r[0]): (r[1], Decimal(r[2]) if len(r) > 2 and r[2] else Decimal(1))
+                  for r in _gazetteer("currencies.tsv")}
+    units = {normalize(r[0]): (r[1], r[2]) for r in _gazetteer("units.tsv")}
+    date_starts = {normalize(r[0]) for name in ("months.tsv", "weekdays.tsv") for r in rows(name)}
+    date_starts |= {normalize(r[0].split()[0]) for r in rows("day_ordinals.tsv")}
+    date_starts |= {normalize(w) for w in ("عام", "سنة", "العام", "أمس", "اليوم", "غدا", "يوم", "شهر",
+                                            "أول", "البارحة", "بعد")}
+    return Lexicon(automaton, first_names, common, very_common, frozenset(name_parts), cues, numbers,
+                   currencies, units, standard, frozenset(date_starts))
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers over the view
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _matching_view(text: str) -> tuple[str, list[int]]:
+    """:func:`normalize_with_offsets`'s view with every run of white space made one space.
+
+    Scraped text doubles spaces (``سورية  الديمقراطية``); keys are written with one. A run that holds
+    a line break becomes one line break, which no match, title or name crosses. The returned origin
+    list maps the squeezed view straight to ``text`` (use it with ``view_span_to_text``).
+    """
+    view, origin = normalize_with_offsets(text)
+    chars: list[str] = []
+    squeezed: list[int] = []
+    for ch, o in zip(view, origin):
+        if ch.isspace():
+            ch = "\n" if ch in "\n\r\u2028\u2029" else " "
+            if chars and chars[-1] in " \n":
+                if ch == "\n":
+                    chars[-1] = "\n"  # a run with a line break stays a line break
+                continue
+        chars.append(ch)
+        squeezed.append(o)
+    squeezed.append(origin[-1])
+    return "".join(chars), squeezed
+
+
+_TOKEN = re.compile(r"\d+(?:[.,٫]\d+)*|[^\W\d_]+|[%٪]")
+
+
+def _tokens(view: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(view)]
+
+
+def _left_context(view: str, start: int, contracted: bool) -> tuple[bool, str, bool]:
+    """``(ok, prefix, glued)`` for a match starting at ``start``.
+
+    ``ok``: a word boundary, possibly after an attached proclitic chain (returned as ``prefix``);
+    ``glued``: the match follows a word and a و with no space (``العراقوسوريا``), to be confirmed.
+    """
+    if contracted:
+        # لتحالف must follow the preposition ل, itself at a boundary or after و/ف.
+        if start < 1 or view[start - 1] != "ل":
+            return False, "", False
+        for chain in ("", "و", "ف"):
+            i = start - 1 - len(chain)
+            if i >= 0 and view[i:start - 1] == chain and (i == 0 or not _is_word(view[i - 1])):
+                return True, chain + "ل", False
+        return False, "", False
+    for k in range(0, 3):
+        i = start - k
+        if i < 0:
+            break
+        chain = view[i:start]
+        if k and chain not in _PROCLITIC_CHAINS:
+            break
+        if i == 0 or not _is_word(view[i - 1]):
+            return True, chain, False
+    glued = start >= 2 and view[start - 1] == "و" and _is_word(view[start - 2])
+    return False, "", glued
+
+
+def _right_context(view: str, end: int) -> tuple[bool, bool]:
+    """``(ok, glued)`` for a match ending at ``end``: a word boundary, or a glued و + word."""
+    if end >= len(view) or not _is_word(view[end]):
+        return True, False
+    return False, view[end] == "و" and end + 1 < len(view) and _is_word(view[end + 1])
+
+
+def _prev_token(view: str, pos: int) -> str:
+    """The word just before ``pos``, skipping spaces and punctuation (at most 20 characters back)."""
+    i = pos
+    while i > 0 and pos - i < 20 and not _is_word(view[i - 1]):
+        i -= 1
+    end = i
+    while i > 0 and view[i - 1].isalpha():
+        i -= 1
+    return view[i:end]
+
+
+def _next_token(view: str, pos: int) -> str:
+    m = re.match(r"\s*([^\W\d_]+)", view[pos:])
+    return m.group(1) if m else ""
+
+
+def _strip_wa(token: str) -> str:
+    return token[1:] if len(token) > 2 and token[0] in "وف" else token
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Lexical matches
+
+
+def _lexical_matches(view: str, lex: Lexicon) -> list[Match]:
+    """Every gazetteer match on word boundaries, ambiguous ones confirmed, overlaps resolved."""
+    raw: list[tuple[Match, bool, bool]] = []
+    for end_index, (length, entries) in lex.automaton.iter(view):
+        start, end = end_index - length + 1, end_index + 1
+        right_ok, right_glued = _right_context(view, end)
+        if not (right_ok or right_glued):
+            continue
+        by_contraction: dict[bool, list[Entry]] = {}
+        for entry, contracted in entries:
+            by_contraction.setdefault(contracted, []).append(entry)
+        for contracted, group in by_contraction.items():
+            left_ok, prefix, left_glued = _left_context(view, start, contracted)
+            if not (left_ok or left_glued):
+                continue
+            match = Match(start, end, tuple(group), prefix, contracted)
+            raw.append((match, left_glued and not left_ok, right_glued and not right_ok))
+
+    # Glued coordination: both halves must be names, one ending where the other starts after و.
+    glue_ends = {m.end for m, _lg, rg in raw if rg and m.roles() & _GLUE_LABELS}
+    glue_starts = {m.start for m, lg, _rg in raw if lg and m.roles() & _GLUE_LABELS}
+    kept: list[Match] = []
+    for m, lg, rg in raw:
+        if lg and not (m.start - 1 in glue_ends and m.roles() & _GLUE_LABELS):
+            continue
+        if rg and not (m.end + 1 in glue_starts and m.roles() & _GLUE_LABELS):
+            continue
+        m = _confirm(view, m, lex)
+        if m is not None:
+            kept.append(m)
+    return _longest_first(kept)
+
+
+def _confirm(view: str, m: Match, lex: Lexicon) -> Match | None:
+    """Drop the entries of ``m`` whose flags need a context the text does not give."""
+    prev = _prev_token(view, m.start - len(m.prefix))
+    entries = []
+    for e in m.entries:
+        if "ambig" in e.flags and not m.prefix and _strip_wa(prev) not in lex.cues and prev not in lex.cues:
+            continue
+        if "noadj" in e.flags and _strip_wa(prev) not in {"تنظيم", "تنظيمي"}:
+            nxt = _next_token(view, m.end)
+            if nxt.startswith("ال") and nxt.endswith(("ي", "يه")):
+                continue
+        entries.append(e)
+    if not entries:
+        return None
+    m.entries = tuple(entries)
+    return m
+
+
+def _longest_first(matches: list[Match]) -> list[Match]:
+    """Non-overlapping subset: longest first, then earliest; returned in start order."""
+    taken: list[Match] = []
+    occupied: set[int] = set()
+    for m in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
+        span = range(m.start, m.end)
+        if any(i in occupied for i in span):
+            continue
+        occupied.update(span)
+        taken.append(m)
+    return sorted(taken, key=lambda m: m.start)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Composition
+
+
+def _adjacent(view: str, a: Match, b: Match) -> bool:
+    """True when only white space (and ``b``'s own proclitic) separates ``a`` and ``b``."""
+    gap = view[a.end:b.start - len(b.prefix)]
+    return bool(gap) and not gap.strip() and "\n" not in gap
+
+
+def _canonical_text(text: str, origin: list[int], start: int, end: int, lex: Lexicon,
+                    contracted: bool) -> str:
+    """The original text of a composed span, spaced and spelled in the standard way."""
+    s, e = view_span_to_text(origin, start, end)
+    words = []
+    for word in text[s:e].split():
+        words.append(lex.standard.get(normalize(word), word))
+    out = " ".join(words)
+    return "ا" + out if contracted else out
+
+
+def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: Lexicon) -> list[Match]:
+    """Stage 2: institution heads → ORG, ORG + nationality → ORG, titles → OCC, buildings → FAC."""
+
+    def merged(parts: list[Match], label: str) -> Match:
+        first, last = parts[0], parts[-1]
+        m = Match(first.start, last.end, (), first.prefix, first.contracted, label)
+        m.canonical = _canonical_text(text, origin, m.start, m.end, lex, first.contracted)
+        return m
+
+    def is_entity(m: Match, label: str) -> bool:
+        return m.label == label or (m.label is None and any(e.label == label for e in m.entries))
+
+    # 2a. Institution heads: الحكومة العراقية، وزارة الخارجية الأميركية، حكومة المغرب.
+    out: list[Match] = []
+    i = 0
+    while i < len(items):
+        m = items[i]
+        if m.has("_INST"):
+            j = i + 1
+            while (j < len(items) and _adjacent(view, items[j - 1], items[j])
+                   and (items[j].prefix == "" and (items[j].has("_COMPL") or is_entity(items[j], "NORP")
+                                                    or (is_entity(items[j], "GPE") and j == i + 1))
+                        or items[j].prefix == "و" and items[j].has("_COMPL") and items[j - 1].has("_COMPL"))):
+                j += 1
+                if is_entity(items[j - 1], "NORP") or is_entity(items[j - 1], "GPE"):
+                    break
+            if j > i + 1:
+                out.append(merged(items[i:j], "ORG"))
+                i = j
+                continue
+        # Metonymy: الخارجية الأمريكية (not after a title or an institution head).
+        if (m.flagged("_COMPL", "ministry") and i + 1 < len(items) and is_entity(items[i + 1], "NORP")
+                and items[i + 1].prefix == "" and _adjacent(view, m, items[i + 1])
+                and not (out and (out[-1].has("_HEAD") or out[-1].has("_INST"))
+                         and _adjacent(view, out[-1], m))):
+            out.append(merged(items[i:i + 2], "ORG"))
+            i += 2
+            continue
+        out.append(m)
+        i += 1
+    items = out
+
+    # 2b. ORG + nationality adjective: مجلس الشيوخ الأميركي، الكونغرس الأمريكي.
+    out = []
+    for m in items:
+        if (out and is_entity(m, "NORP") and m.prefix == "" and is_entity(out[-1], "ORG")
+                and _adjacent(view, out[-1], m) and not out[-1].has("_HEAD")):
+            prev = out.pop()
+            flags = prev.entries[0].flags if prev.entries else frozenset()
+            new = merged([prev, m], "ORG")
+            new.entries = (Entry("ORG", new.canonical, flags),)
+            out.append(new)
+            continue
+        out.append(m)
+    items = out
+
+    # 2c. Titles: head [head|complement|nationality|GPE|ORG|modifier]...
+    out = []
+    i = 0
+    while i < len(items):
+        m = items[i]
+        if not m.has("_HEAD"):
+            out.append(m)
+            i += 1
+            continue
+        plural = m.flagged("_HEAD", "plural")
+        solo = m.flagged("_HEAD", "solo")
+        j, qualified = i + 1, m.flagged("_HEAD", "full")
+        while j < len(items):
+            n, prev = items[j], items[j - 1]
+            adjacent = _adjacent(view, prev, n)
+            bridge = (not adjacent and view[prev.end:n.start].strip() == "في" and n.prefix == ""
+                      and is_entity(n, "ORG") and any("house" in e.flags for e in n.entries)
+                      and qualified)
+            if not (adjacent or bridge):
+                break
+            if bridge:
+                qualified = True
+            elif n.has("_HEAD") and n.prefix == "" and (not qualified or m.flagged("_HEAD", "full") and j == i + 1):
+                plural, solo = n.flagged("_HEAD", "plural"), solo or n.flagged("_HEAD", "solo")
+                qualified = qualified or n.flagged("_HEAD", "full")
+            elif n.has("_COMPL") and (n.prefix == "" or n.prefix == "و" and prev.has("_COMPL")):
+                qualified = True
+            elif n.prefix == "" and (is_entity(n, "NORP") or is_entity(n, "GPE")):
+                qualified = True
+            elif is_entity(n, "ORG") and not plural and (n.prefix == "" or n.prefix == "ل"):
+                qualified = True
+            elif n.has("_MOD") and n.prefix == "" and (qualified or solo):
+                pass
+            else:
+                break
+            j += 1
+        # Trailing modifiers after a bare solo head only count when a name follows.
+        if qualified or (solo and _name_follows(view, items, j, lex)):
+            occ = merged(items[i:j], "OCC")
+            out.append(occ)
+            i = j
+            continue
+        out.append(m)
+        i += 1
+    items = out
+
+    # 2d. Buildings: مبنى الخارجية الأميركية، مقر الأمم المتحدة. Events keep their year: مونديال 2030.
+    out = []
+    for m in items:
+        if is_entity(m, "EVENT"):
+            year = re.match(r" (\d{4})(?!\w)", view[m.end:])
+            if year:
+                entry = m.entity()
+                m = Match(m.start, m.end + year.end(), m.entries, m.prefix, m.contracted, "EVENT",
+                          f"{entry.canonical} {year.group(1)}" if entry else None)
+        if (out and out[-1].has("_FACHEAD") and is_entity(m, "ORG") and m.prefix == ""
+                and _adjacent(view, out[-1], m)):
+            out.append(merged([out.pop(), m], "FAC"))
+            continue
+        out.append(m)
+    return out
+
+
+def _name_follows(view: str, items: list[Match], j: int, lex: Lexicon) -> bool:
+    """True when a known or guessable person name follows ``items[j - 1]``."""
+    prev = items[j - 1]
+    if j < len(items) and items[j].entity() is not None and items[j].entity().label == "PERS":
+        gap = view[prev.end:items[j].start]
+        if not gap.strip(" ،,"):
+            return True
+    taken = {k for m in items for k in range(m.start, m.end)}
+    return _guess_name(view, prev.end, lex, taken, after_title=True) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Names
+
+
+def _is_common(token: str, lex: Lexicon, very: bool = False) -> bool:
+    """True for an ordinary word, also with a proclitic (وأكد، فقال); ``very``: a very frequent one."""
+    words = lex.very_common if very else lex.common
+    if token in words:
+        return True
+    for k in (1, 2):
+        if token[:k] in _PROCLITIC_CHAINS and token[k:] in words:
+            return True
+    return False
+
+
+def _guess_name(view: str, pos: int, lex: Lexicon, taken: set[int], after_title: bool,
+                first: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """The view span of a name-like token run starting after ``pos``, or None.
+
+    ``after_title``: right after a title or honorific (a comma and an opening quote may come between).
+    ``first``: the span of an already accepted first token (a known given name).
+    """
+    i = pos
+    if first is None:
+        m = re.match(r"\s*(?:[،,]\s*)?[\"“«(]?\s*", view[pos:])
+        i = pos + m.end()
+    tokens: list[tuple[int, int]] = []
+    forced = False
+    for m in re.finditer(r"\S+", view[i if first is None else first[0]:]):
+        s = (i if first is None else first[0]) + m.start()
+        word = m.group()
+        core = re.match(r"[^\W\d_]+", word)
+        if core is None or core.start() != 0:
+            break
+        e = s + core.end()
+        token = core.group()
+        if any(k in taken for k in range(s, e)) or (tokens and "\n" in view[tokens[-1][1]:s]):
+            break
+        if not tokens:
+            ok = first is not None or token in lex.first_names or (
+                after_title and not token.startswith("ال") and len(token) >= 3
+                and (not _is_common(token, lex) or _rare_follows(view, e, lex, taken)))
+        elif forced or token in lex.name_parts:
+            ok = True
+        else:
+            ok = not _is_common(token, lex, very=True) and len(token) >= 2 and token[0] not in "و"
+        if not ok:
+            break
+        tokens.append((s, e))
+        forced = token in _NAME_PARTICLES
+        if e < s + len(word) or len(tokens) >= _MAX_NAME_TOKENS + (1 if forced else 0):
+            break  # punctuation glued to the token ends the name
+    while tokens and view[tokens[-1][0]:tokens[-1][1]] in _NAME_PARTICLES:
+        tokens.pop()
+    if not tokens:
+        return None
+    if len(tokens) == 1:
+        # One unknown word after a title: a surname (شاناهان), unless it looks like a verb in the
+        # imperfect (يثمن، يبرئ) or is too short to tell.
+        token = view[tokens[0][0]:tokens[0][1]]
+        if (not after_title or _is_common(token, lex) or token in lex.first_names
+                or len(token) < 4 or token[0] == "ي"):
+            return None
+    return tokens[0][0], tokens[-1][1]
+
+
+def _rare_follows(view: str, pos: int, lex: Lexicon, taken: set[int]) -> bool:
+    """True when the word after ``pos`` is rare, free and article-less (the surname of هيرمان ...)."""
+    m = re.match(r" ([^\W\d_]+)", view[pos:])
+    if not m:
+        return False
+    token, s = m.group(1), pos + 1
+    return (len(token) >= 3 and not token.startswith("ال") and not _is_common(token, lex, very=True)
+            and not any(k in taken for k in range(s, s + len(token))))
+
+
+def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[int]) -> list[Match]:
+    """Stage 3: PERS guessed after titles, honorifics and known given names; surnames propagated."""
+    taken = {k for m in items for k in range(m.start, m.end)}
+    found: list[Match] = []
+
+    def add(span: tuple[int, int] | None) -> None:
+        if span and not any(k in taken for k in range(*span)):
+            s, e = view_span_to_text(origin, *span)
+            m = Match(span[0], span[1], (Entry("PERS", " ".join(text[s:e].split())),), "", False,
+                      "PERS", stage=3)
+            m.canonical = m.entries[0].canonical
+            found.append(m)
+            taken.update(range(*span))
+
+    for k, m in enumerate(items):
+        if m.label == "OCC" or m.has("_HONOR"):
+            span = _guess_name(view, m.end, lex, taken, after_title=True)
+            # A place may come between: السفير الفرنسي في الرباط كريستوف لوكورتيي.
+            if span is None and m.label == "OCC" and k + 1 < len(items):
+                n = items[k + 1]
+                entry = n.entity()
+                if (entry is not None and entry.label == "GPE"
+                        and view[m.end:n.start - len(n.prefix)].strip() in ("", "في", "لدى")):
+                    span = _guess_name(view, n.end, lex, taken, after_title=True)
+            add(span)
+    for match in re.finditer(r"[^\W\d_]+", view):
+        token = match.group()
+        stripped, prefix = token, ""
+        for k in (1, 2):
+            if token[:k] in _PROCLITIC_CHAINS and token[k:] in lex.first_names:
+                stripped, prefix = token[k:], token[:k]
+        if lex.first_names.get(stripped) != "strong":
+            continue
+        s = match.start() + len(prefix)
+        if s in taken or (match.start() > 0 and _is_word(view[match.start() - 1])):
+            continue
+        span = _guess_name(view, s, lex, taken, after_title=False, first=(s, match.end()))
+        if span and span[1] > match.end():
+            add(span)
+
+    # Surnames of the document's full names, alone elsewhere in it (نولاند after فيكتوريا نولاند).
+    persons = [m for m in items if m.entity() is not None and m.entity().label == "PERS"] + found
+    surnames: dict[str, str | None] = {}
+    for p in persons:
+        words = view[p.start:p.end].split()
+        if len(words) < 2:
+            continue
+        canonical = p.entity().canonical if p.entity() else view[p.start:p.end]
+        tail = words[-1]
+        key = " ".join(words[-2:]) if words[-2] in _NAME_PARTICLES else tail
+        if len(tail) < 3 or _is_common(tail, lex) or tail in lex.first_names:
+            continue
+        for k in {key, tail} if key == tail or words[-2] not in _NAME_PARTICLES else {key}:
+            surnames[k] = canonical if surnames.get(k, canonical) == canonical else None
+    for key, canonical in surnames.items():
+        if canonical is None:
+            continue
+        for hit in re.finditer(re.escape(key), view):
+            s, e = hit.start(), hit.end()
+            left_ok, prefix, _ = _left_context(view, s, False)
+            right_ok, _ = _right_context(view, e)
+            if left_ok and right_ok and not any(k in taken for k in range(s, e)):
+                m = Match(s, e, (Entry("PERS", canonical),), prefix, False, "PERS", canonical, stage=3)
+                found.append(m)
+                taken.update(range(s, e))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Numbers
+
+_PERCENT_WORDS = tuple(tuple(normalize(p).split()) for p in (
+    "في المائة", "في المئة", "بالمائة", "بالمئة", "في المائه", "بالمئه"))
+_PERIOD_PLURALS = frozenset(normalize(w) for w in (
+    "الأيام", "الأسابيع", "الأشهر", "الشهور", "السنوات", "الأعوام", "العقود", "الساعات", "السنين"))
+_PERIOD_MODIFIERS = frozenset(normalize(w) for w in (
+    "الماضية", "الأخيرة", "المقبلة", "القادمة", "الأولى", "المنصرمة", "الفائتة"))
+_YEAR_CUES = frozenset(normalize(w) for w in (
+    "منذ", "حتى", "عام", "سنة", "العام", "خلال", "قبل", "بعد", "في", "مطلع", "أواخر", "أوائل", "نهاية",
+    "بداية", "لسنة", "لعام", "وفي", "ومنذ", "إلى", "الى", "من"))
+_CLOCK_WORDS = frozenset(normalize(w) for w in ("صباحا", "مساء", "مساءا", "ليلا", "ظهرا", "صباح", "زوالا", "فجرا"))
+
+
+def _digits_value(token: str) -> Decimal | None:
+    """``3,17`` → 3.17, ``10,000`` → 10000, ``1.5`` → 1.5, ``١٢`` → 12."""
+    token = token.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789."))
+    groups = re.split(r"[.,]", token)
+    try:
+        if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]) and not (len(groups) == 2 and token.count(".") == 1 and groups[0] == "0"):
+            return Decimal("".join(groups))
+        if len(groups) == 2:
+            return Decimal(f"{groups[0]}.{groups[1]}")
+        return Decimal(groups[0]) if len(groups) == 1 else None
+    except InvalidOperation:
+        return None
+
+
+def _word_value(token: str, lex: Lexicon) -> tuple[int, str, str] | None:
+    """``(value, kind, proclitic)`` of a number word, possibly after و/ب/ل."""
+    if token in lex.numbers:
+        return (*lex.numbers[token], "")
+    if len(token) > 2 and token[0] in "وبلف" and token[1:] in lex.numbers:
+        return (*lex.numbers[token[1:]], token[0])
+    return None
+
+
+@dataclass
+class _Number:
+    start: int  # view offsets
+    end: int
+    value: Decimal
+    next_index: int  # token index after the number
+    words: bool  # written with number words
+
+
+def _parse_number(tokens: list[tuple[str, int, int]], i: int, view: str, lex: Lexicon) -> _Number | None:
+    """The number starting at token ``i`` (digits [+ scale] or number words), or None."""
+    tok, s, e = tokens[i]
+    if tok[0].isdigit():
+        value = _digits_value(tok)
+        if value is None:
+            return None
+        if i > 0 and tokens[i - 1][2] == s and tokens[i - 1][0] not in _PROCLITIC_CHAINS and tokens[i - 1][0] != "ال":
+            return None  # digits glued to a word: كشـ24
+        if e < len(view) and view[e].isascii() and view[e].isalpha():
+            return None  # a code, not a number: 3I/Atlas, G20
+        j, end = i + 1, e
+        if j < len(tokens):
+            w = _word_value(tokens[j][0], lex)
+            if w and w[2] == "" and w[1] in ("scale", "scale_plural"):
+                value *= w[0]
+                end = tokens[j][2]
+                j += 1
+        return _Number(s, end, value, j, False)
+
+    first = _word_value(tok, lex)
+    if first is None:
+        return None
+    start = s + len(first[2])
+    total, group, last_kind, last_scale = Decimal(0), Decimal(0), None, None
+    j, end = i, e
+    while j < len(tokens):
+        w = _word_value(tokens[j][0], lex)
+        if w is None:
+            break
+        value, kind, proclitic = w
+        joined = proclitic == "و"
+        if j > i and proclitic not in ("", "و"):
+            break
+        if j > i and view[tokens[j - 1][2]:tokens[j][1]].strip():
+            break
+        if j == i and kind in ("teen", "scale_plural"):
+            if kind == "teen" and value == 10 and tokens[j][0].endswith(("ه", "ة")):
+                pass  # عشرة alone is 10
+            else:
+                return None
+        ok = False
+        if j == i:
+            ok = kind != "teen_head" or (j + 1 < len(tokens) and _word_value(tokens[j + 1][0], lex)
+                                         and _word_value(tokens[j + 1][0], lex)[1] == "teen")
+            if kind in ("unit", "ten", "hundred", "dual_hundred", "teen_head", "teen"):
+                group = Decimal(value)
+            elif kind in ("scale", "dual_scale"):
+                total, last_scale = Decimal(value), value if kind == "scale" else value // 2
+        elif kind == "teen" and not joined and last_kind in ("unit", "teen_head") and group < 10:
+            group += 10
+            ok = True
+        elif kind == "ten" and joined and last_kind == "unit" and group < 10:
+            group += value
+            ok = True
+        elif kind == "hundred" and value == 100 and not joined and last_kind == "unit" and group < 10:
+            group *= 100
+            ok = True
+        elif kind in ("scale", "scale_plural") and not joined and group > 0 and last_kind != "scale":
+            if kind == "scale_plural" and not 3 <= group <= 10:
+                break
+            if last_scale is not None and value >= last_scale:
+                break
+            total += group * value
+            group, last_scale = Decimal(0), value
+            ok = True
+        elif joined and kind in ("unit", "ten", "hundred", "dual_hundred"):
+            if group == 0 and total > 0 and value < (last_scale or 0):
+                group = Decimal(value)
+                ok = True
+            elif group % 100 == 0 and group > 0 and value < 100:
+                group += value
+                ok = True
+        elif joined and kind == "dual_scale" and last_scale and value // 2 < last_scale and group == 0:
+            total += value
+            ok = True
+        if not ok:
+            break
+        last_kind = kind
+        end = tokens[j][2]
+        j += 1
+    if j == i:
+        return None
+    return _Number(start, end, total + group, j, True)
+
+
+def _phrase_at(tokens: list[tuple[str, int, int]], j: int, table: dict, view: str, max_len: int = 3):
+    """The longest phrase of ``table`` starting at token ``j``: ``(value, next index, end)``."""
+    for n in range(max_len, 0, -1):
+        if j + n > len(tokens):
+            continue
+        words = [t[0] for t in tokens[j:j + n]]
+        if any(view[tokens[k - 1][2]:tokens[k][1]].strip() for k in range(j + 1, j + n)):
+            continue
+        key = " ".join(words)
+        if key in table:
+            return table[key], j + n, tokens[j + n - 1][2]
+    return None
+
+
+def _fmt(value: Decimal) -> str:
+    value = value.normalize()
+    return format(value, "f") if value == value.to_integral() else format(value, "f").rstrip("0")
+
+
+def _numbers(view: str, lex: Lexicon) -> list[Match]:
+    """Stage 4: CARDINAL, MONEY, PERCENT, QUANTITY, durations (DATE), clock times, digit ordinals."""
+    tokens = _tokens(view)
+    found: list[Match] = []
+
+    def add(start: int, end: int, label: str, canonical: str | None) -> None:
+        found.append(Match(start, end, (), "", False, label, canonical, stage=4))
+
+    i = 0
+    while i < len(tokens):
+        tok, s, e = tokens[i]
+        # الساعة العاشرة صباحا، الساعة 10:30
+        if tok == normalize("الساعة") and i + 1 < len(tokens):
+            nxt = tokens[i + 1][0]
+            if nxt[0].isdigit() or nxt in {normalize(w) for w in (
+                    "الواحدة", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة",
+                    "الثامنة", "التاسعة", "العاشرة", "الحادية", "منتصف")}:
+                j, end = i + 2, tokens[i + 1][2]
+                if nxt[0].isdigit() and j + 1 < len(tokens) and view[end:tokens[j][1]] == ":" and tokens[j][0].isdigit():
+                    end, j = tokens[j][2], j + 1
+                while j < len(tokens) and tokens[j][0] in _CLOCK_WORDS | {normalize("عشرة"), normalize("عشر")}:
+                    end, j = tokens[j][2], j + 1
+                add(s, end, "TIME", None)
+                i = j
+                continue
+        # 17:15، 17:15:47
+        if tok.isdigit() and i + 2 < len(tokens) and view[e:tokens[i + 1][1]] == ":" and tokens[i + 1][0].isdigit():
+            j, end = i + 1, tokens[i + 1][2]
+            while j + 1 < len(tokens) and view[end:tokens[j + 1][1]] == ":" and tokens[j + 1][0].isdigit():
+                j, end = j + 1, tokens[j + 1][2]
+            add(s, end, "TIME", None)
+            i = j + 1
+            continue
+        # السنوات السبع الأخيرة
+        if (tok in _PERIOD_PLURALS and i + 2 < len(tokens) and tokens[i + 1][0].startswith("ال")
+                and _word_value(tokens[i + 1][0][2:], lex) and tokens[i + 2][0] in _PERIOD_MODIFIERS):
+            add(s, tokens[i + 2][2], "DATE", None)
+            i += 3
+            continue
+        # الـ15 (digits after the article)
+        if tok == "ال" and i + 1 < len(tokens) and tokens[i + 1][1] == e and tokens[i + 1][0].isdigit():
+            value = _digits_value(tokens[i + 1][0])
+            add(s, tokens[i + 1][2], "ORDINAL", _fmt(value) if value is not None else None)
+            i += 2
+            continue
+        number = _parse_number(tokens, i, view, lex)
+        if number is None:
+            i += 1
+            continue
+        j = number.next_index
+        start, end, value = number.start, number.end, number.value
+        # A range "خمسة وستة كيلومترات": a second number joined by و, then a unit or a currency.
+        second = None
+        if j < len(tokens) and tokens[j][0].startswith("و") and not view[end:tokens[j][1]].strip(" "):
+            cand = _parse_number([(tokens[j][0][1:], tokens[j][1] + 1, tokens[j][2])] + tokens[j + 1:], 0, view, lex) \
+                if len(tokens[j][0]) > 1 else None
+            if cand is not None:
+                cand.next_index += j
+                if (_phrase_at(tokens, cand.next_index, lex.currencies, view)
+                        or _phrase_at(tokens, cand.next_index, lex.units, view)):
+                    second = cand
+        after = second.next_index if second else j
+        low = f"{_fmt(value)}-" if second else ""
+        top = second.value if second else value
+        span_end = second.end if second else end
+
+        if after < len(tokens) and tokens[after][0] in "%٪" and tokens[after][1] == span_end:
+            add(start, tokens[after][2], "PERCENT", f"{low}{_fmt(top)}%")
+            i = after + 1
+            continue
+        pct = next((p for p in _PERCENT_WORDS if tuple(t[0] for t in tokens[after:after + len(p)]) == p), None)
+        if pct:
+            add(start, tokens[after + len(pct) - 1][2], "PERCENT", f"{low}{_fmt(top)}%")
+            i = after + len(pct)
+            continue
+        money = _phrase_at(tokens, after, lex.currencies, view)
+        if money:
+            (code, factor), nxt, money_end = money
+            lo = f"{_fmt(value * factor)}-" if second else ""
+            add(start, money_end, "MONEY", f"{lo}{_fmt(top * factor)} {code}")
+            i = nxt
+            continue
+        unit = _phrase_at(tokens, after, lex.units, view)
+        if unit:
+            (name, kind), nxt, unit_end = unit
+            if kind == "measure":
+                add(start, unit_end, "QUANTITY", f"{low}{_fmt(top)} {name}")
+            else:
+                add(start, unit_end, "DATE" if kind == "time" else "TIME", None)
+            i = nxt
+            continue
+        if not number.words and len(tokens[i][0]) == 4 and 1900 <= value <= 2100 and j == i + 1:
+            # A bare year ("منذ 2014"، "© 2023") is not a count: only "2000 مقاتل" is.
+            prev = tokens[i - 1][0] if i > 0 else ""
+            counted = (j < len(tokens) and tokens[j][0][0].isalpha() and not view[end:tokens[j][1]].strip()
+                       and tokens[j][0] not in lex.date_starts)
+            if prev in _YEAR_CUES or (i > 0 and tokens[i - 1][2] == tokens[i][1]) or not counted:
+                i = j
+                continue
+        add(start, end, "CARDINAL", _fmt(value))
+        i = j
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Dates
+
+
+def _dates(text: str, view: str, origin: list[int], published: dt.date | None, lex: Lexicon) -> list[dict]:
+    """Stage 5: find_dates on a copy of ``text`` whose attached proclitics are blanked.
+
+    ``find_dates`` leaves proclitics to its caller (``لسنة 2021``، ``وأمس``): each proclitic chain
+    before a date word or digits is replaced by spaces (same length, so offsets hold); ``للعام`` is
+    rewritten ``العام`` and the span then starts after the preposition (rule 2).
+    """
+    chars = list(text)
+    shifted: set[int] = set()
+    for m in re.finditer(r"[^\W_]+", view):
+        token, s = m.group(), m.start()
+        if s > 0 and _is_word(view[s - 1]):
+            continue
+        for k in (1, 2):
+            chain, rest = token[:k], token[k:]
+            if chain not in _PROCLITIC_CHAINS or not rest or token in lex.date_starts:
+                continue
+            if rest in lex.date_starts or rest[0].isdigit():
+                for v in range(s, s + k):
+                    chars[origin[v]] = " "
+                break
+            if chain.endswith("ل") and rest.startswith("ل") and "ا" + rest in lex.date_starts:
+                for v in range(s, s + k - 1):
+                    chars[origin[v]] = " "
+                chars[origin[s + k - 1]] = "ا"
+                shifted.add(origin[s + k - 1])
+                break
+    out = []
+    for mention in find_dates("".join(chars)):
+        start = mention.start + 1 if mention.start in shifted else mention.start
+        resolved = resolve(mention, published)
+        canonical = resolved.date or resolved.value or text[start:mention.end]
+        out.append({"start": start, "end": mention.end, "label": "DATE", "canonical": canonical})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Merge
+
+
+def annotate_entities(body_text: str, published: dt.date | None = None) -> list[dict]:
+    """Entity mentions of ``body_text``: sorted, non-overlapping dicts following ``$defs/entity``.
+
+    Each dict has ``id`` (``T1``… in start order), ``start``/``end`` (end-exclusive offsets into
+    ``body_text``), ``text`` (== ``body_text[start:end]``), ``label``, ``canonical`` and ``source``
+    (:data:`SOURCE`). ``published`` fixes relative dates (أمس الأربعاء); without it they keep a
+    partial value or their text.
+
+    >>> [(e["text"], e["label"]) for e in annotate_entities("وصل بوريطة إلى واشنطن")]
+    [('بوريطة', 'PERS'), ('واشنطن', 'GPE')]
+    """
+    lex = lexicon()
+    view, origin = _matching_view(body_text)
+    if not view:
+        return []
+    # 1. lexical matches, 2. composition
+    items = _compose(view, _lexical_matches(view, lex), body_text, origin, lex)
+    # 3. names
+    names = _names(view, items, lex, body_text, origin)
+    candidates: list[tuple[int, int, str, str, int]] = []  # text start, end, label, canonical, stage
+
+    def add_view(m: Match) -> None:
+        if m.label is None:
+            entry = m.entity()
+            if entry is None:
+                return  # a title piece, a cue, an honorific: not an entity alone
+            label, canonical = entry.label, entry.canonical
+        else:
+            label, canonical = m.label, m.canonical
+        s, e = view_span_to_text(origin, m.start, m.end)
+        text = body_text[s:e]
+        if canonical is None:
+            canonical = re.sub(r"\s+", " ", text).strip()
+            if m.contracted:
+                canonical = "ا" + canonical
+        candidates.append((s, e, label, canonical, m.stage))
+
+    for m in items:
+        add_view(m)
+    for m in names:
+        add_view(m)
+    # 4. numbers
+    for m in _numbers(view, lex):
+        add_view(m)
+    # 5. dates (stage 0: they win ties)
+    for d in _dates(body_text, view, origin, published, lex):
+        candidates.append((d["start"], d["end"], "DATE", d["canonical"], 0))
+
+    # 6. merge: longest first, then by stage
+    occupied: set[int] = set()
+    kept = []
+    for s, e, label, canonical, stage in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[4], c[0])):
+        if any(k in occupied for k in range(s, e)):
+            continue
+        occupied.update(range(s, e))
+        kept.append((s, e, label, canonical))
+    kept.sort()
+    return [
+        {"id": f"T{n}", "start": s, "end": e, "text": body_text[s:e], "label": label,
+         "canonical": canonical, "source": SOURCE}
+        for n, (s, e, label, canonical) in enumerate(kept, 1)
+    ]

@@ -1,0 +1,247 @@
+"""The automatic entity annotator: one small sentence per rule of docs/entity_guidelines.md."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from akhbar.entities import ANNOTATOR, SOURCE, VERSION, annotate_entities, lexicon
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def spans(text, published=None):
+    """(text, label) of every entity, after checking the offsets agree with the text."""
+    entities = annotate_entities(text, published)
+    for e in entities:
+        assert text[e["start"]:e["end"]] == e["text"]
+    return [(e["text"], e["label"]) for e in entities]
+
+
+def canonical(text, surface, published=None):
+    """The canonical of the entity whose text is ``surface``."""
+    [found] = [e for e in annotate_entities(text, published) if e["text"] == surface]
+    return found["canonical"]
+
+
+# Rule 2: attached proclitics stay outside the span.
+def test_proclitics_are_left_outside():
+    assert spans("وصل الوفد بالرباط ثم سافر وواشنطن تراقب، ودعم فرنسا لداعش مرفوض") == [
+        ("الرباط", "GPE"), ("واشنطن", "GPE"), ("فرنسا", "GPE"), ("داعش", "ORG")]
+
+
+def test_combined_proclitics():
+    assert spans("وبالعراق فبغداد وللرباط") == [("العراق", "GPE"), ("بغداد", "GPE"), ("لرباط", "GPE")]
+
+
+# Rule 2: with the contraction لل only the preposition is removed; the canonical restores the article.
+def test_lam_lam_contraction():
+    text = "قدمت فرنسا دعما للتحالف الدولي وللعراق"
+    assert spans(text) == [("فرنسا", "GPE"), ("لتحالف الدولي", "ORG"), ("لعراق", "GPE")]
+    assert canonical(text, "لعراق") == "العراق"
+    assert canonical(text, "لتحالف الدولي") == "التحالف الدولي ضد داعش"
+
+
+# Rule 3: glued coordination yields both names.
+@pytest.mark.parametrize("text, expected", [
+    ("هزيمة التنظيم في العراقوسوريا", [("العراق", "GPE"), ("سوريا", "GPE")]),
+    ("عودة التنظيم إلى سورياوالعراق.", [("سوريا", "GPE"), ("العراق", "GPE")]),
+])
+def test_glued_coordination(text, expected):
+    assert spans(text) == expected
+
+
+def test_glued_word_that_is_not_two_names():
+    assert spans("ارتفعت المصروفات العامة") == []
+
+
+# Rule 4: brackets and quotes are outside the span.
+def test_brackets_and_quotes_outside():
+    assert spans("حذر “ناصر بوريطة” من خطر (داعش)") == [("ناصر بوريطة", "PERS"), ("داعش", "ORG")]
+
+
+# Rule 1: titles are OCC, names PERS.
+def test_title_then_known_name():
+    text = "قال وزير الخارجية الأمريكي أنتوني بلينكين إن الاجتماع مهم"
+    assert spans(text) == [("وزير الخارجية الأمريكي", "OCC"), ("أنتوني بلينكين", "PERS")]
+    assert canonical(text, "أنتوني بلينكين") == "أنتوني بلينكن"
+
+
+def test_title_with_coordinated_portfolio():
+    assert spans("استقبل وزير الشؤون الخارجية والتعاون الإفريقي، ناصر بوريطة، نظيره") == [
+        ("وزير الشؤون الخارجية والتعاون الإفريقي", "OCC"), ("ناصر بوريطة", "PERS")]
+
+
+def test_title_with_house_and_coordinated_titles():
+    assert spans("حذر زعيم الأغلبية في مجلس الشيوخ الأمريكي من الانسحاب") == [
+        ("زعيم الأغلبية في مجلس الشيوخ الأمريكي", "OCC")]
+    assert spans("دعت نائبة رئيس الوزراء ووزيرة الخارجية البلجيكية إلى الحوار") == [
+        ("نائبة رئيس الوزراء", "OCC"), ("وزيرة الخارجية البلجيكية", "OCC")]
+
+
+def test_title_triggers_unknown_name_and_surname_follows():
+    text = "أكد وزير الداخلية النمساوي هيرمان فولتسكي أن بلاده ستشارك، وقال فولتسكي إن الخطر قائم"
+    assert spans(text) == [("وزير الداخلية النمساوي", "OCC"), ("هيرمان فولتسكي", "PERS"),
+                           ("فولتسكي", "PERS")]
+    assert [e["canonical"] for e in annotate_entities(text)][1:] == ["هيرمان فولتسكي"] * 2
+
+
+def test_title_does_not_swallow_a_verb():
+    assert spans("وقال الرئيس الفرنسي أكد ضرورة الحوار") == [("الرئيس الفرنسي", "OCC")]
+
+
+def test_bare_common_nouns_are_not_entities():
+    assert spans("اجتمع الوزراء وقال التحالف إن التنظيم ضعف") == []
+
+
+# Rules 5 and 6: Daesh and the coalition under their many names.
+@pytest.mark.parametrize("text, surface", [
+    ("قاتل تنظيم داعش طويلا", "داعش"),
+    ("هزيمة تنظيم الدولة الإسلامية", "تنظيم الدولة الإسلامية"),
+    ("مقاتلو تنظيم الدولة في البادية", "تنظيم الدولة"),
+    ("ما يعرف بالدولة الإسلامية في العراق والشام", "الدولة الإسلامية في العراق والشام"),
+])
+def test_daesh_variants(text, surface):
+    assert spans(text)[0] == (surface, "ORG")
+    assert canonical(text, surface) == "داعش"
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("أكد التحالف العالمي لمحاربة (داعش) عزمه", "التحالف العالمي لمحاربة (داعش)"),
+    ("انضم إلى التحالف الدولي ضد تنظيم الدولة", "التحالف الدولي ضد تنظيم الدولة"),
+    ("اجتماع التحالف الدولي من أجل هزيمة داعش", "التحالف الدولي من أجل هزيمة داعش"),
+    ("أعضاء التحالف الدولي الآخرون", "التحالف الدولي"),
+])
+def test_coalition_variants(text, surface):
+    assert (surface, "ORG") in spans(text)
+    assert canonical(text, surface) == "التحالف الدولي ضد داعش"
+
+
+def test_composed_organisations():
+    assert spans("قالت وزارة الخارجية الأميركية إن الحكومة العراقية والقوات الأمريكية تنسق") == [
+        ("وزارة الخارجية الأميركية", "ORG"), ("الحكومة العراقية", "ORG"), ("القوات الأمريكية", "ORG")]
+    assert canonical("قالت وزارة الخارجية الأميركية", "وزارة الخارجية الأميركية") == \
+        "وزارة الخارجية الأمريكية"
+
+
+def test_building_head_with_organisation_is_fac():
+    assert spans("أمام مبنى الخارجية الأميركية") == [("مبنى الخارجية الأميركية", "FAC")]
+
+
+# Matching runs on the normalised view: hamza, alef and ta marbuta variants.
+def test_normalised_matching():
+    text = "رحبت الامم المتحده بموقف سوريه وامريكا"
+    assert spans(text) == [("الامم المتحده", "ORG"), ("سوريه", "GPE"), ("امريكا", "GPE")]
+    assert canonical(text, "سوريه") == "سوريا"
+    assert canonical(text, "امريكا") == "الولايات المتحدة"
+
+
+def test_double_spaces_in_scraped_text():
+    assert spans("تحاصر قوات سورية  الديمقراطية الجيب") == [("قوات سورية  الديمقراطية", "ORG")]
+
+
+def test_regions_are_loc():
+    assert spans("من جنوب شرق آسيا إلى منطقة الساحل والشرق الأوسط") == [
+        ("جنوب شرق آسيا", "LOC"), ("الساحل", "LOC"), ("الشرق الأوسط", "LOC")]
+    assert spans("على نهر الفرات") == [("الفرات", "LOC")]
+
+
+def test_nationality_adjective_alone_is_norp():
+    assert spans("دعم الشعب السوري والمغاربة") == [("السوري", "NORP"), ("المغاربة", "NORP")]
+
+
+def test_ambiguous_names_need_a_cue():
+    assert spans("قدمت الحكومة دعما ماليا والدعم المالي مستمر") == []
+    assert ("مالي", "GPE") not in spans("قدم الاتحاد الأوروبي دعم مالي كبير")
+    assert ("مالي", "GPE") in spans("هجوم في مالي")
+    assert ("القاعدة", "ORG") not in spans("في القاعدة العسكرية الأمريكية")
+    assert ("القاعدة", "ORG") in spans("تنظيما داعش والقاعدة")
+
+
+# Numbers.
+@pytest.mark.parametrize("text, surface, label, value", [
+    ("ستخصص 700 مليون دولار للإعمار", "700 مليون دولار", "MONEY", "700000000 USD"),
+    ("توصلوا بأزيد من 3 ملايير درهم", "3 ملايير درهم", "MONEY", "3000000000 MAD"),
+    ("رصدت 3,17 مليار درهم للبرنامج", "3,17 مليار درهم", "MONEY", "3170000000 MAD"),
+    ("خصص ملياري دولار", "ملياري دولار", "MONEY", "2000000000 USD"),
+    ("يضم التحالف 79 بلدا", "79", "CARDINAL", "79"),
+    ("بحضور ممثلي أكثر من ثمانين دولة", "ثمانين", "CARDINAL", "80"),
+    ("تحرير ثمانية ملايين شخص", "ثمانية ملايين", "CARDINAL", "8000000"),
+    ("بلغت النسبة 20 في المائة", "20 في المائة", "PERCENT", "20%"),
+    ("سيطر على مئة ألف كيلو متر مربع", "مئة ألف كيلو متر مربع", "QUANTITY", "100000 km2"),
+    ("استمرت الجهود 4 سنوات", "4 سنوات", "DATE", "4 سنوات"),
+])
+def test_numbers(text, surface, label, value):
+    assert (surface, label) in spans(text)
+    assert canonical(text, surface) == value
+
+
+def test_ordinals_outside_names_and_dates():
+    assert spans("للمرة الأولى منذ تولي الملك محمد السادس") == [
+        ("الأولى", "ORDINAL"), ("الملك", "OCC"), ("محمد السادس", "PERS")]
+
+
+def test_bare_year_is_not_a_count():
+    assert spans("حقوق النشر محفوظة 2023") == []
+
+
+# Dates: every month family, proclitics before a date, relative resolution.
+@pytest.mark.parametrize("text, surface, value", [
+    ("انعقد في 12 يوليوز 2018 بالرباط", "12 يوليوز 2018", "2018-07-12"),
+    ("انعقد في 12 يوليو 2018 بالقاهرة", "12 يوليو 2018", "2018-07-12"),
+    ("انعقد في 12 تموز 2018 ببيروت", "12 تموز 2018", "2018-07-12"),
+    ("انعقد في 12 جويلية 2018 بالجزائر", "12 جويلية 2018", "2018-07-12"),
+    ("تأسس في شتنبر 2014", "شتنبر 2014", "2014-09"),
+    ("حملة التعهد لسنة 2021", "سنة 2021", "2021"),
+    ("أكد التحالف أمس الأربعاء", "أمس الأربعاء", "2019-02-06"),
+])
+def test_dates(text, surface, value):
+    assert (surface, "DATE") in spans(text, dt.date(2019, 2, 7))
+    assert canonical(text, surface, dt.date(2019, 2, 7)) == value
+
+
+def test_relative_date_without_publication_keeps_its_text():
+    assert canonical("سيجتمعون في السادس من فبراير المقبل", "السادس من فبراير المقبل") == \
+        "السادس من فبراير المقبل"
+
+
+def test_unrelated_sports_sentence():
+    assert spans("سجل المهاجم ثلاثة أهداف وقاد فريقه إلى الفوز في مباراة مثيرة أمام جماهير غفيرة") == [
+        ("ثلاثة", "CARDINAL")]
+
+
+# The output contract.
+SENTENCES = [
+    "أكد التحالف العالمي لمحاربة (داعش)، أمس الأربعاء في واشنطن، أن الهزيمة في العراقوسوريا قريبة.",
+    "“ناصر بوريطة” وزير الشؤون الخارجية والتعاون الإفريقي في المغرب، دعا لرد متعدد الأطراف.",
+    "وقالت وزارة الخارجية الأميركية إن الولايات المتحدة ستخصص 700 مليون دولار هذا العام.",
+    "سيطر التنظيم على أكثر من مئة ألف كيلو متر مربع بين العراق وسوريا منذ عام 2014.",
+    "وزير الخارجية الإيطالي لويجي دي مايو أكد التزام إيطاليا بتحقيق الاستقرار في منطقة الساحل.",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_output_contract(text):
+    schema = json.loads((ROOT / "schema" / "document.schema.json").read_text(encoding="utf-8"))
+    entity_schema = {"$ref": "#/$defs/entity", "$defs": schema["$defs"]}
+    entities = annotate_entities(text, dt.date(2019, 2, 7))
+    assert entities
+    assert [e["id"] for e in entities] == [f"T{i}" for i in range(1, len(entities) + 1)]
+    previous_end = 0
+    for e in entities:
+        jsonschema.validate(e, entity_schema)
+        assert e["source"] == SOURCE == f"auto:{ANNOTATOR}@{VERSION}"
+        assert text[e["start"]:e["end"]] == e["text"] and e["text"] == e["text"].strip()
+        assert e["start"] >= previous_end  # sorted, non-overlapping
+        previous_end = e["end"]
+
+
+def test_empty_text_and_determinism():
+    assert annotate_entities("") == []
+    assert annotate_entities(SENTENCES[0]) == annotate_entities(SENTENCES[0])
+
+
+def test_lexicon_is_built_once():
+    assert lexicon() is lexicon()
