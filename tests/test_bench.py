@@ -180,7 +180,7 @@ def test_cli_speed_report_structure(runner, tmp_path):
     assert list(report["stages"]["stages"]) == list(bench.STAGES)
     assert report["stages"]["pages"] == 10
     assert set(report["stages"]["peers_one_core"]) == {"trafilatura", "justext"}
-    assert set(report["fit"]) == {"slope_s_per_1k_pages", "intercept_s", "r2", "estimate_10M_hours"}
+    assert set(report["fit"]) == {"slope_s_per_1k_pages", "intercept_s", "r2", "estimate_10M_hours", "per_page_growth"}
     assert "memory_fit" in report
     assert not list((tmp_path / "work").iterdir())  # each size's corpus and build are removed
 

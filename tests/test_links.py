@@ -168,8 +168,22 @@ def test_dedup_clusters_follow_exact_and_near_links_but_not_events():
 def test_same_event_links_bucket_by_key():
     links = same_event_links([("d3", ["evt:vote"]), ("d1", ["evt:vote", "evt:flood"]),
                               ("d2", ["evt:vote", "evt:flood"]), ("d4", [])])
-    assert [(l.source, l.target) for l in links] == [("d1", "d2"), ("d1", "d3"), ("d2", "d3")]
+    # a star per key: every member to the key's smallest id, so k reports cost k - 1 rows
+    assert [(l.source, l.target) for l in links] == [("d1", "d2"), ("d1", "d3")]
     assert {(l.relation, l.score, l.method) for l in links} == {(SAME_EVENT, 1.0, "event_key")}
+
+
+def test_same_event_links_grow_linearly_with_the_reports():
+    links = same_event_links((f"doc{i:05d}", ["Contact.Meet|2019-02-06|واشنطن"]) for i in range(2000))
+    assert len(links) == 1999 and all(link.source == "doc00000" for link in links)
+
+
+def test_only_identifying_keys_link_documents():
+    from akhbar.events import identifies_meeting
+    assert identifies_meeting("Contact.Meet|2019-02-06|واشنطن")
+    assert identifies_meeting("Contact.Meet|2021-03-30|virtual")
+    assert not identifies_meeting("Contact.Meet|unknown-date|واشنطن")
+    assert not identifies_meeting("Contact.Meet|2019-02-06|unknown-place")
 
 
 # ---------------------------------------------------------------- synthetic evaluation

@@ -313,6 +313,13 @@ def test_every_tamper_is_found_in_one_run(dataset):
     assert (DOC, "$.sha256") in paths and (DOC, "$.body_text") in paths
 
 
+def test_same_problems_without_the_fast_validator(dataset, monkeypatch):
+    tamper_document(dataset, lambda r: r["entities"][0].update(label="PERSON"))
+    fast = [str(p) for p in validate_dataset(dataset)]
+    monkeypatch.setattr("akhbar.validate._fast_validator", lambda name: None)
+    assert [str(p) for p in validate_dataset(dataset)] == fast and fast
+
+
 def test_checks_survive_a_malformed_record():
     """A record with nulls where numbers belong: schema problems, no crash."""
     record = {"id": "x", "sha256": None, "raw_text": "نص", "body_spans": [{"start": None, "end": 2}]}

@@ -2,7 +2,7 @@
 
 ::
 
-    corpus    seeds → N synthetic pages, one file at a time                      synthetic_pages
+    corpus    seeds → N synthetic pages, one file at a time                      SyntheticCorpus
               (body sentences of the seeds recombined into new articles, the page chrome of a
               seed around them, and a share of exact and of near duplicates of earlier pages)
     build     build_dataset(workers=W) in a fresh process: pages/s, MB/s,         time_build
@@ -48,6 +48,8 @@ import traceback
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -87,7 +89,7 @@ class BenchConfig:
     stage_docs: int = 1000
     peers: bool = True
     gold_body: Path | None = Path("tests/gold_body")
-    heldout: tuple[Path, ...] = (Path("tests/heldout"), Path("tests/heldout_final"))
+    heldout: tuple[Path, ...] = (Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen"))
     quality: bool = False
     speed: bool = True
     workdir: Path | None = None
@@ -117,7 +119,6 @@ def require_peers() -> dict[str, str]:
             raise BenchError(f"{name} is not installed, and the bench compares against "
                              f"{', '.join(PEER_PACKAGES.values())}. Install the bench extra with "
                              f"`pip install -e '.[{BENCH_EXTRA}]'`, or pass --no-peers.") from None
-        from importlib.metadata import PackageNotFoundError, version
         try:
             versions[dist] = version(dist)
         except PackageNotFoundError:
@@ -669,16 +670,16 @@ def trafilatura_text(raw_text: str) -> str:
     return trafilatura.extract(as_html(raw_text), **TRAFILATURA_OPTIONS) or ""
 
 
-_JUSTEXT_STOPLIST: frozenset | None = None
+@cache
+def _arabic_stoplist() -> frozenset[str]:
+    import justext
+    return justext.get_stoplist("Arabic")
 
 
 def justext_text(raw_text: str) -> str:
     """jusText's non-boilerplate paragraphs of a page, with its Arabic stoplist."""
-    global _JUSTEXT_STOPLIST
     import justext
-    if _JUSTEXT_STOPLIST is None:  # a cache of a packaged constant, not state
-        _JUSTEXT_STOPLIST = justext.get_stoplist("Arabic")
-    paragraphs = justext.justext(as_html(raw_text), _JUSTEXT_STOPLIST)
+    paragraphs = justext.justext(as_html(raw_text), _arabic_stoplist())
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
 
@@ -793,8 +794,11 @@ def _fits(runs: list[dict]) -> dict:
     out = {}
     time_fit = linear_fit([(r["docs"], r["build"]["seconds"]) for r in runs])
     if time_fit:
+        per_page = [r["build"]["seconds"] / r["docs"] for r in sorted(runs, key=lambda r: r["docs"])]
         out["fit"] = {"slope_s_per_1k_pages": round(1000 * time_fit["slope"], 4), "intercept_s": round(time_fit["intercept"], 3),
-                      "r2": round(time_fit["r2"], 5), "estimate_10M_hours": round(time_fit["at_10M"] / 3600, 2)}
+                      "r2": round(time_fit["r2"], 5), "estimate_10M_hours": round(time_fit["at_10M"] / 3600, 2),
+                      # time per page at the largest N over that at the smallest: 1 when time is linear
+                      "per_page_growth": round(per_page[-1] / per_page[0], 3)}
     memory_fit = linear_fit([(r["docs"], r["build"]["peak_rss_mb"]) for r in runs if r["build"]["peak_rss_mb"]])
     if memory_fit:
         out["memory_fit"] = {"mb_per_100k_pages": round(100_000 * memory_fit["slope"], 1),
@@ -1002,6 +1006,9 @@ def format_report(report: dict) -> str:
         if fit:
             lines.append(f"least squares: seconds = {fit['intercept_s']:.2f} + {fit['slope_s_per_1k_pages']:.3f} × (N / 1000), "
                          f"r² {fit['r2']}; 10M pages ≈ {fit['estimate_10M_hours']:.1f} h")
+            if fit["per_page_growth"] > 1.2:
+                lines.append(f"NOT LINEAR: a page costs {fit['per_page_growth']:.2f}× as much at the largest N as at the "
+                             "smallest, so the 10M estimate is a lower bound")
         else:
             lines.append("(pass --docs twice or more for the fit)")
         mem = report.get("memory_fit")

@@ -47,13 +47,14 @@ def main() -> None:
               help="Also write the human dataset card (the README without its YAML header) here.  [default: DATASET_CARD.md when --out is the default]")
 @click.option("--gold-body", type=click.Path(path_type=Path), default=Path("tests/gold_body"), show_default=True,
               help="Gold body lines of seed pages, for the figures in the card (skipped when missing).")
-@click.option("--heldout", type=click.Path(path_type=Path), default=Path("tests/heldout"), show_default=True,
-              help="Held-out pages with gold, for the figures in the card (skipped when missing).")
+@click.option("--heldout", type=click.Path(path_type=Path), multiple=True,
+              default=(Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen")), show_default=True,
+              help="Folders of held-out pages with gold, for the figures in the card (missing ones are skipped); repeat it for several.")
 @click.option("--agreement", type=click.Path(path_type=Path), default=Path("tests/agreement"), show_default=True,
               help="Two independent annotation passes (pass_a/, pass_b/), for the agreement figures in the card.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, card: Path | None,
-          gold_body: Path, heldout: Path, agreement: Path, quiet: bool) -> None:
+          gold_body: Path, heldout: tuple[Path, ...], agreement: Path, quiet: bool) -> None:
     """Build the dataset from a folder of scraped pages.
 
     Every *.txt page in SEEDS becomes one record of the `documents` config: its clean body, labelled
@@ -74,7 +75,7 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
                       max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=not quiet)
     with _locked(out):
         try:
-            report = build_dataset(cfg, card=card, gold_body=gold_body, heldout=heldout, agreement=agreement)
+            report = build_dataset(cfg, card=card, gold_body=gold_body, heldout=list(heldout), agreement=agreement)
         except (InputError, RecordError) as err:
             _fail(f"{err}\nNothing was written: {out} is unchanged.")
     click.echo(report)
@@ -91,8 +92,8 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
 @click.option("--gold-body", type=click.Path(path_type=Path), default=Path("tests/gold_body"), show_default=True,
               help="Gold body lines of the seeds: where each seed's article is (for the corpus) and the seed pages of --quality.")
 @click.option("--heldout", type=click.Path(path_type=Path), multiple=True,
-              default=(Path("tests/heldout"), Path("tests/heldout_final")), show_default=True,
-              help="Folders of held-out pages (<id>.txt beside <id>.gold.json) scored by --quality; repeat it for several.")
+              default=(Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen")), show_default=True,
+              help="Folders of held-out pages (<id>.txt beside <id>.gold.json) scored by --quality (missing ones are skipped); repeat it for several.")
 @click.option("--exact-share", type=click.FloatRange(0, 1), default=0.1, show_default=True,
               help="Share of synthetic pages that repeat an earlier page's body exactly, in other page chrome.")
 @click.option("--near-share", type=click.FloatRange(0, 1), default=0.1, show_default=True,

@@ -25,8 +25,8 @@ from pathlib import Path
 from datasets import Features, List, Value
 
 from akhbar.card import CONFIG_ORDER, CONFIG_PURPOSE, LICENSE_NOTE
-from akhbar.schema import DOCUMENT_SCHEMA, LINK_FEATURES, document_features, load_schema, row_features
-from akhbar.validate import CARD, CROISSANT, data_files, file_sha256, front_matter
+from akhbar.schema import DOCUMENT_SCHEMA, load_schema
+from akhbar.validate import CARD, CROISSANT, config_features, data_files, file_sha256, front_matter
 
 CROISSANT_1_1 = "http://mlcommons.org/croissant/1.1"
 RAI_1_0 = "http://mlcommons.org/croissant/RAI/1.0"
@@ -210,11 +210,6 @@ def record_set(config: str, features: Features) -> dict:
     }
 
 
-def _features(config: str) -> Features:
-    return {"documents": document_features(), "entities": row_features("entity"), "events": row_features("event"),
-            "links": LINK_FEATURES}[config]
-
-
 def _distribution(root: Path) -> list[dict]:
     files, sets = [], []
     for config in CONFIG_ORDER:
@@ -270,7 +265,7 @@ def croissant_metadata(root: Path, release: dict, figures: dict | None = None) -
                    f"version = {{{version}}}, year = {{{date[:4]}}}, note = {{Dataset, release of {date}}}}}"),
         "usageInfo": LICENSE_NOTE,
         "distribution": _distribution(root),
-        "recordSet": [record_set(config, _features(config)) for config in CONFIG_ORDER],
+        "recordSet": [record_set(config, config_features(config)) for config in CONFIG_ORDER],
         **RAI,
     }
     analysis = _annotation_analysis(figures)

@@ -60,7 +60,6 @@ _PROCLITIC_CHAINS = frozenset({"و", "ف", "ب", "ك", "ل", "وب", "ول", "و
 _NAME_PARTICLES = frozenset(normalize(w) for w in (
     "دي", "دو", "دا", "فان", "فون", "دير", "بن", "ابن", "بنت", "ولد", "أبو", "أبي", "آل", "عبد",
     "لو", "لا", "ديل", "دل", "سان", "بو"))
-_QUOTES_OPEN = "\"'“”«(‘["
 _GLUE_LABELS = frozenset({"GPE", "LOC", "ORG", "PERS", "NORP"})
 _MAX_NAME_TOKENS = 4
 #: Zipf frequency from which a word ends a guessed name (برايس 3.8 may be a surname, إدارة 5.4 not).
@@ -652,8 +651,8 @@ def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[
         key = " ".join(words[-2:]) if words[-2] in _NAME_PARTICLES else tail
         if len(tail) < 3 or _is_common(tail, lex) or tail in lex.first_names:
             continue
-        for k in {key, tail} if key == tail or words[-2] not in _NAME_PARTICLES else {key}:
-            surnames[k] = canonical if surnames.get(k, canonical) == canonical else None
+        # Two people with one surname in a document: the surname alone is left to nobody.
+        surnames[key] = canonical if surnames.get(key, canonical) == canonical else None
     for key, canonical in surnames.items():
         if canonical is None:
             continue

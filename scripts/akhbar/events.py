@@ -1003,6 +1003,13 @@ def event_key(event: dict, entities: list[dict]) -> str:
     return f"{EVENT_TYPE}|{event.get('date') or 'unknown-date'}|{place}"
 
 
+def identifies_meeting(key: str) -> bool:
+    """Whether an event key names one real-world meeting: its date and its place (or "virtual")
+    are both known. Keys with an unknown part are kept on the events but never link documents:
+    every undated meeting in Washington would otherwise be "the same event"."""
+    return "unknown-" not in key
+
+
 def date_basis(date: str | None, date_text: str | None) -> str | None:
     """How a (gold) date was fixed: "explicit" when ``date_text`` states day, month and year."""
     if date is None:

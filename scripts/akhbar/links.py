@@ -20,7 +20,8 @@ What the links list, and what they do not:
 - ``near_duplicate``: between exact-group representatives only (the smallest id of each group). A
   member has the same signature as its representative, so it shares its representative's near
   links; :func:`dedup_clusters` gives the full groups. So no pair is both exact and near.
-- ``same_event``: every pair of documents sharing an event key.
+- ``same_event``: each document sharing an event key with others is linked to the smallest id of
+  that key's group (a star, as for exact duplicates).
 
 The MinHash is our own vectorised numpy code, not datasketch: its values are then fixed by this
 file alone (datasketch 2.0 changed its default permutation scheme from "legacy" to "affine32", and
@@ -325,11 +326,13 @@ def dedup_clusters(ids: Iterable[str], links: Iterable[Link]) -> dict[str, str]:
 
 
 def same_event_links(doc_event_keys: Iterable[tuple[str, Iterable[str]]]) -> list[Link]:
-    """``(id, event keys)`` pairs -> a ``same_event`` link for every two documents sharing a key.
+    """``(id, event keys)`` pairs -> ``same_event`` links between documents sharing a key.
 
-    Documents are bucketed by key, so only documents that share a key are ever paired; a key held
-    by k documents still yields k(k-1)/2 links, which is the size of the answer. A pair sharing
-    several keys is linked once.
+    Documents are bucketed by key and each member of a bucket is linked to the bucket's smallest
+    id (a star, k - 1 links for k reports, like exact duplicates): a meeting reported by thousands
+    of pages must not cost millions of rows. The full group of a key is one ``group_by`` away in
+    the ``events`` config. A pair sharing several keys is linked once. Callers pass only keys that
+    identify a meeting (:func:`akhbar.events.identifies_meeting`).
     """
     by_key: dict[str, set[str]] = defaultdict(set)
     for doc_id, keys in doc_event_keys:
@@ -337,8 +340,8 @@ def same_event_links(doc_event_keys: Iterable[tuple[str, Iterable[str]]]) -> lis
             by_key[key].add(doc_id)
     pairs: set[tuple[str, str]] = set()
     for members in by_key.values():
-        ordered = sorted(members)
-        pairs.update((a, b) for n, a in enumerate(ordered) for b in ordered[n + 1:])
+        hub, *others = sorted(members)
+        pairs.update((hub, other) for other in others)
     return [Link(a, b, SAME_EVENT, 1.0, EVENT_METHOD) for a, b in sorted(pairs)]  # already in _link_order
 
 

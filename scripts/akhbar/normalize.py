@@ -38,6 +38,10 @@ _FOLD = {
 INVISIBLE_CHARACTERS = frozenset(_INVISIBLE)
 
 
+#: str.translate table of the view: drops map to None, folds to their letter.
+_TABLE = {ord(c): None for c in _DROP} | {ord(k): v for k, v in _FOLD.items()}
+
+
 def fold_char(ch: str) -> str:
     """Return the view of one (already NFC) character: ``""`` when it is dropped."""
     if ch in _DROP:
@@ -60,8 +64,13 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     >>> view
     'بالرباط افريقيا'
     """
+    if unicodedata.is_normalized("NFC", text):
+        # Fast path, almost every text: folds are one-to-one, so only drops move offsets.
+        origin = [i for i, ch in enumerate(text) if ch not in _DROP]
+        origin.append(len(text))
+        return text.translate(_TABLE), origin
     out: list[str] = []
-    origin: list[int] = []
+    origin = []
     for i, ch in enumerate(text):
         for c in unicodedata.normalize("NFC", ch):
             folded = fold_char(c)
@@ -81,7 +90,7 @@ def view_span_to_text(origin: list[int], start: int, end: int) -> tuple[int, int
 
 def normalize(text: str) -> str:
     """The normalised view of ``text``, without the offset map."""
-    return "".join(fold_char(c) for c in unicodedata.normalize("NFC", text))
+    return unicodedata.normalize("NFC", text).translate(_TABLE)
 
 
 _SPACE_RUN = re.compile(r"\s+")

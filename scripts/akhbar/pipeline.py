@@ -159,7 +159,9 @@ def process_pages(paths: list[Path], counts: CorpusLineCounts, cfg: BuildConfig)
             yield process_page(path, counts, cfg)
             bar.update()
     else:
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        # Not "fork": the parent holds threads (Arrow, tqdm) whose locks a forked child can inherit
+        # held, and then waits forever. forkserver starts workers from a clean single-threaded process.
+        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
         with context.Pool(cfg.workers, initializer=_init_worker, initargs=(counts, cfg)) as pool:
             # imap keeps input order, so the output does not depend on the number of workers.
             for result in pool.imap(_process_in_worker, paths, chunksize=max(1, cfg.batch_size // cfg.workers)):
@@ -188,7 +190,7 @@ def redate_from_duplicate(record: dict, reference: str) -> dict:
 
 
 def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | None = None,
-                  heldout: Path | None = None, agreement: Path | None = None) -> str:
+                  heldout: list[Path] = (), agreement: Path | None = None) -> str:
     """Run the whole build into ``cfg.out``; return a one-paragraph report.
 
     Raises :class:`InputError` for a page or annotation file that cannot be used and
@@ -235,7 +237,8 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
             documents.add(record)
             for event in record["events"]:
                 event_rows.add({"document_id": record["id"], **event})
-            event_keys.append((record["id"], [e["event_key"] for e in record["events"]]))
+            event_keys.append((record["id"], [e["event_key"] for e in record["events"]
+                                              if event_extractor.identifies_meeting(e["event_key"])]))
         documents.close()
         event_rows.close()
         shutil.rmtree(stage)

@@ -29,17 +29,16 @@ import json
 import re
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import total_ordering
 from pathlib import Path
 
 from akhbar import evaluation
-from akhbar.card import CONFIG_ORDER, render_card, strip_front_matter, write_text_atomic
+from akhbar.card import render_card, strip_front_matter, write_text_atomic
 from akhbar.croissant import write_croissant
 from akhbar.pipeline import BuildConfig, build_dataset
-from akhbar.schema import LINK_FEATURES, document_features, row_features
-from akhbar.validate import (CARD, CHECKSUMS, RELEASE, Problem, errors, file_sha256, front_matter, release_files,
-                             validate_dataset, validate_seeds)
+from akhbar.validate import (CARD, CHECKSUMS, RELEASE, Problem, config_features, errors, file_sha256, front_matter,
+                             release_files, validate_dataset, validate_seeds)
 from akhbar.write import iter_rows, replace_dir
 
 # semver.org's pattern: no leading zeros, optional pre-release and build metadata.
@@ -172,12 +171,10 @@ class _Written:
 
 def _writers(root: Path) -> dict:
     meta = front_matter((root / CARD).read_text(encoding="utf-8"))
-    features = {"documents": document_features(), "entities": row_features("entity"),
-                "events": row_features("event"), "links": LINK_FEATURES}
     out = {}
     for info in meta["dataset_info"]:
         split = info["splits"][0]
-        out[info["config_name"]] = _Written(features[info["config_name"]], split["num_examples"], split["num_bytes"])
+        out[info["config_name"]] = _Written(config_features(info["config_name"]), split["num_examples"], split["num_bytes"])
     return out
 
 

@@ -96,6 +96,7 @@ class Line:
     cue: str | None = None  # boilerplate label from a cue phrase
     section: bool = False  # the cue opens a section (related list, comment form)
     inline: bool = False  # a one-line box inside the article ("اقرأ أيضا: <headline>")
+    key: str = ""  # line_key(text): identity for copies and echoes
     copy_of: int | None = None  # index of the earlier line this one repeats
     corpus_repeat: bool = False
     prose: bool = False
@@ -113,12 +114,15 @@ class Segmentation:
     lines: list[Line] = field(repr=False)
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def line_key(text: str) -> str:
     """The identity of a line for copy detection: its letters and digits in the normalised view.
 
     Spacing and punctuation differ between two copies of the same paragraph on one page.
     """
-    return "".join(ch for ch in normalize(text) if ch.isalnum())
+    return _NOT_ALNUM.sub("", normalize(text))
 
 
 def corpus_line_hash(text: str) -> bytes:
@@ -183,9 +187,9 @@ def _cues() -> dict[str, tuple[str, str, bool]]:
 _CLITIC_ARTICLE = ("وال", "بال", "لل", "فال", "كال", "وبال", "ولل")
 
 
-def _is_function_word(token: str) -> bool:
-    """A function word, standing alone or glued onto a defined noun (بالرباط، والعراق، للتحالف)."""
-    view = normalize(token)
+def _is_function_word(view: str) -> bool:
+    """A token (in the normalised view) that is a function word, standing alone or glued onto a
+    defined noun (بالرباط، والعراق، للتحالف)."""
     return view in _function_words() or (len(view) > 4 and view.startswith(_CLITIC_ARTICLE))
 
 
@@ -229,7 +233,8 @@ def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line
     tokens = _WORD.findall(text)
     letters = _LETTER.findall(text)
     arabic = _ARABIC_LETTER.findall(text)
-    density = sum(1 for t in tokens if _is_function_word(t)) / len(tokens) if tokens else 0.0
+    view_tokens = _WORD.findall(normalize(text))
+    density = sum(1 for t in view_tokens if _is_function_word(t)) / len(view_tokens) if view_tokens else 0.0
     stripped = text.rstrip()
     line = Line(
         index=index, start=start, end=start + len(text), text=text, words=len(tokens),
@@ -271,7 +276,7 @@ def describe_lines(raw_text: str, cfg: SegmentConfig, corpus: CorpusLineCounts |
         if stripped:
             start = offset + raw_line.index(stripped[0])
             line = describe_line(index, start, stripped, cfg)
-            key = line_key(stripped)
+            key = line.key = line_key(stripped)
             earlier = first_seen.get(key)
             if earlier is None and len(key) >= cfg.copy_min_chars:
                 earlier = _repetition_of(key, first_seen)
@@ -423,7 +428,7 @@ def choose_headline(lines: list[Line], body: list[int], byline: int | None, cfg:
                   if i != byline and _headline_shaped(lines[i], cfg)]
     if not candidates:
         return None
-    keys = [line_key(line.text) for line in lines]
+    keys = [line.key for line in lines]
 
     def echoes(i: int) -> bool:
         # Another line holds it or is held by it. Not the byline, which repeats the site name, and
