@@ -170,7 +170,7 @@ def test_invisible_characters_are_kept_with_a_warning(runner, seeds, tmp_path):
 
 def test_a_second_writer_waits_then_fails(runner, seeds, monkeypatch):
     monkeypatch.setenv("AKHBAR_LOCK_TIMEOUT", "0.2")
-    with FileLock(str(seeds.parent / ".seeds.lock")):
+    with FileLock(str(seeds.parent / ".akhbar-seeds.lock")):
         result = add(runner, seeds, str(NEW_PAGE))
     assert result.exit_code == 1
     assert f"another akhbar command is writing {seeds.resolve()}" in result.output

@@ -192,7 +192,7 @@ def test_release_needs_the_previous_release_record(runner, released):
 
 def test_build_waits_for_a_running_release(runner, project, monkeypatch):
     monkeypatch.setenv("AKHBAR_LOCK_TIMEOUT", "0.2")
-    with FileLock(str(project / ".dataset.lock")):
+    with FileLock(str(project / ".akhbar-dataset.lock")):
         result = runner.invoke(main, ["build", "--quiet", "--workers", "1"])
     assert result.exit_code == 1
     assert f"another akhbar command is writing {project / 'dataset'}" in result.output and "waited 0.2 s" in result.output

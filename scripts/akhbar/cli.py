@@ -151,7 +151,7 @@ LOCK_TIMEOUT = 60.0
 
 @contextmanager
 def _locked(*folders: Path) -> Iterator[None]:
-    """Hold the lock of each folder (``.<name>.lock`` beside it) while a command writes into it.
+    """Hold the lock of each folder (``.akhbar-<name>.lock`` beside it) while a command writes into it.
 
     A second command on the same folder waits up to ``AKHBAR_LOCK_TIMEOUT`` seconds (default
     :data:`LOCK_TIMEOUT`), then fails with exit code 1 and leaves everything as it was.
@@ -163,7 +163,7 @@ def _locked(*folders: Path) -> Iterator[None]:
         for folder in folders:
             folder = folder.resolve()
             folder.parent.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(str(folder.with_name(f".{folder.name}.lock")))
+            lock = FileLock(str(folder.with_name(f".akhbar-{folder.name}.lock")))
             try:
                 stack.enter_context(lock.acquire(timeout=timeout))
             except Timeout:

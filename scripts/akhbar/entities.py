@@ -44,9 +44,6 @@ ANNOTATOR = "ner_lexicon"
 VERSION = "1"
 SOURCE = f"auto:{ANNOTATOR}@{VERSION}"
 
-LABELS = ("PERS", "NORP", "OCC", "ORG", "GPE", "LOC", "FAC", "EVENT", "DATE", "TIME", "CARDINAL",
-          "ORDINAL", "PERCENT", "QUANTITY", "MONEY")
-
 #: Gazetteer files that go into the automaton, each row ``surface, canonical, label[, flags]``.
 GAZETTEERS = ("gpe.tsv", "loc.tsv", "norp.tsv", "coalition.tsv", "org.tsv", "pers.tsv",
               "fac_event.tsv", "periods.tsv", "ordinals.tsv", "roles.tsv")
@@ -568,7 +565,10 @@ def _guess_name(view: str, pos: int, lex: Lexicon, taken: set[int], after_title:
         elif forced or token in lex.name_parts:
             ok = True
         else:
-            ok = not _is_common(token, lex, very=True) and len(token) >= 2 and token[0] not in "و"
+            # A second word may be a frequent-ish surname (برايس); a third must be rare. A verb in the
+            # imperfect or the future (يلجأ، سيعقد، ستعقد) ends the name.
+            ok = (not _is_common(token, lex, very=len(tokens) < 2) and len(token) >= 2
+                  and token[0] not in "وي" and not re.match(r"س[يتن].{2}", token))
         if not ok:
             break
         tokens.append((s, e))
@@ -679,7 +679,11 @@ _PERIOD_MODIFIERS = frozenset(normalize(w) for w in (
 _YEAR_CUES = frozenset(normalize(w) for w in (
     "منذ", "حتى", "عام", "سنة", "العام", "خلال", "قبل", "بعد", "في", "مطلع", "أواخر", "أوائل", "نهاية",
     "بداية", "لسنة", "لعام", "وفي", "ومنذ", "إلى", "الى", "من"))
-_CLOCK_WORDS = frozenset(normalize(w) for w in ("صباحا", "مساء", "مساءا", "ليلا", "ظهرا", "صباح", "زوالا", "فجرا"))
+_CLOCK_WORDS = frozenset(normalize(w) for w in (
+    "صباحا", "مساء", "مساءا", "ليلا", "ظهرا", "صباح", "زوالا", "فجرا", "عشرة", "عشر", "والنصف", "والربع"))
+_CLOCK_HOURS = frozenset(normalize(w) for w in (
+    "الواحدة", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة", "التاسعة",
+    "العاشرة", "الحادية", "منتصف"))
 
 
 def _digits_value(token: str) -> Decimal | None:
@@ -687,8 +691,8 @@ def _digits_value(token: str) -> Decimal | None:
     token = token.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789."))
     groups = re.split(r"[.,]", token)
     try:
-        if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]) and not (len(groups) == 2 and token.count(".") == 1 and groups[0] == "0"):
-            return Decimal("".join(groups))
+        if len(groups) > 1 and groups[0] != "0" and all(len(g) == 3 for g in groups[1:]):
+            return Decimal("".join(groups))  # thousands separators
         if len(groups) == 2:
             return Decimal(f"{groups[0]}.{groups[1]}")
         return Decimal(groups[0]) if len(groups) == 1 else None
@@ -833,13 +837,12 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
         # الساعة العاشرة صباحا، الساعة 10:30
         if tok == normalize("الساعة") and i + 1 < len(tokens):
             nxt = tokens[i + 1][0]
-            if nxt[0].isdigit() or nxt in {normalize(w) for w in (
-                    "الواحدة", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة",
-                    "الثامنة", "التاسعة", "العاشرة", "الحادية", "منتصف")}:
+            if nxt[0].isdigit() or nxt in _CLOCK_HOURS:
                 j, end = i + 2, tokens[i + 1][2]
-                if nxt[0].isdigit() and j + 1 < len(tokens) and view[end:tokens[j][1]] == ":" and tokens[j][0].isdigit():
+                if (nxt[0].isdigit() and j + 1 < len(tokens) and view[end:tokens[j][1]] == ":"
+                        and tokens[j][0].isdigit()):
                     end, j = tokens[j][2], j + 1
-                while j < len(tokens) and tokens[j][0] in _CLOCK_WORDS | {normalize("عشرة"), normalize("عشر")}:
+                while j < len(tokens) and tokens[j][0] in _CLOCK_WORDS:
                     end, j = tokens[j][2], j + 1
                 add(s, end, "TIME", None)
                 i = j

@@ -69,6 +69,7 @@ class SegmentConfig:
     cue_prefix_max_words: int = 12
     caption_max_words: int = 20
     continuation_min_chars: int = 150
+    section_gap_lines: int = 3
     ticker_min_segments: int = 3
     copy_min_chars: int = 20
     after_section_weight: float = 0.25
@@ -481,6 +482,8 @@ def segment(raw_text: str, cfg: SegmentConfig = SegmentConfig(),
     boilerplate = []
     section: str | None = None
     for i, line in enumerate(lines):
+        if i and line.index - lines[i - 1].index > cfg.section_gap_lines:
+            section = None  # a wide gap of blank lines ends a list or a form
         if line.section and i > first_body:
             section = line.cue
         if i in body_set:
