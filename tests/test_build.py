@@ -149,3 +149,22 @@ def test_help_has_examples(runner):
     for command in ([], ["build"]):
         result = runner.invoke(main, command + ["--help"])
         assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_annotation_file_without_its_page_is_refused(seed_copy, runner, tmp_path):
+    shutil.copy(ROOT / "seeds" / "003_9cbf2cd40884a872.ann.json", seed_copy / "999_missing.ann.json")
+    result = runner.invoke(main, ["build", "--seeds", str(seed_copy), "--out", str(tmp_path / "o"), "--quiet"])
+    assert result.exit_code == 1 and "999_missing.ann.json" in result.output and "no page 999_missing.txt" in result.output
+
+
+def test_ids_differing_only_in_case_are_refused(seed_copy, runner, tmp_path):
+    (seed_copy / "Page_A.txt").write_text("خبر أول عن الاجتماع", encoding="utf-8")
+    (seed_copy / "page_a.txt").write_text("خبر ثان عن الاجتماع", encoding="utf-8")
+    result = runner.invoke(main, ["build", "--seeds", str(seed_copy), "--out", str(tmp_path / "o"), "--quiet"])
+    assert result.exit_code == 1 and "clashes with" in result.output
+
+
+def test_a_bad_page_is_reported_from_worker_processes_too(seed_copy, runner, tmp_path):
+    (seed_copy / "zz_empty.txt").write_bytes(b"")
+    result = runner.invoke(main, ["build", "--seeds", str(seed_copy), "--out", str(tmp_path / "o"), "--quiet", "--workers", "2"])
+    assert result.exit_code == 1 and "zz_empty.txt: the file is empty" in result.output

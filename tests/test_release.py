@@ -166,7 +166,7 @@ def test_failing_seed_validation_refuses(runner, released):
     before = file_hashes(released)
     result = release(runner, "1.1.0")
     assert result.exit_code == 1
-    assert "the seeds do not validate (1 problems):" in result.output
+    assert "the seeds do not validate (1 problem(s)):" in result.output
     assert "003_9cbf2cd40884a872.ann.json: $.sha256: the annotations were made for another version" in result.output
     assert file_hashes(released) == before
 
@@ -177,7 +177,7 @@ def test_failing_dataset_validation_refuses_and_cleans_up(runner, released, monk
     before = file_hashes(released)
     result = release(runner, "1.1.0")
     assert result.exit_code == 1
-    assert "the built release does not validate (1 problems):\n000_fbc571900ffe66a1: $.sha256: does not match raw_text" in result.output
+    assert "the built release does not validate (1 problem(s)):\n000_fbc571900ffe66a1: $.sha256: does not match raw_text" in result.output
     assert file_hashes(released) == before
     assert [p.name for p in released.iterdir() if p.name.startswith(".dataset.tmp")] == []
 
@@ -197,6 +197,17 @@ def test_build_waits_for_a_running_release(runner, project, monkeypatch):
     assert result.exit_code == 1
     assert f"another akhbar command is writing {project / 'dataset'}" in result.output and "waited 0.2 s" in result.output
     assert not (project / "dataset").exists()
+
+
+def test_two_builds_at_once_do_not_corrupt_the_dataset(project, built):
+    """Two processes build into the same folder at the same time: the lock makes one wait."""
+    command = [sys.executable, "-c", "from akhbar.cli import main; main()", "build", "--quiet", "--workers", "1",
+               "--gold-body", str(ROOT / "tests/gold_body"), "--agreement", str(ROOT / "tests/agreement")]
+    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert file_hashes(project / "dataset", "*.parquet") == file_hashes(built, "*.parquet")
+    assert [p.name for p in project.iterdir() if ".tmp-" in p.name or ".old-" in p.name] == []
 
 
 def test_semantic_version_order():

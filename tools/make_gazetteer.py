@@ -255,13 +255,15 @@ HAND_REGIONS = [
     ("حوض بحيرة تشاد", "حوض بحيرة تشاد"), ("جبال الأطلس", "الأطلس"), ("الأطلس", "الأطلس"),
     ("الجولان", "الجولان"), ("البادية السورية", "البادية السورية"), ("وادي الفرات", "وادي الفرات"),
     ("شرق الفرات", "شرق الفرات"), ("غرب الفرات", "غرب الفرات"), ("الريف", "الريف"),
+    ("الوطن العربي", "العالم العربي"), ("المنطقة العربية", "المنطقة العربية"),
+    ("المنطقة المغاربية", "المغرب العربي"), ("الجنوب", "الجنوب"), ("الشمال", "الشمال"),
 ]
 
 #: Region surface forms that are also ordinary words: kept only with a cue.
-AMBIGUOUS_REGIONS = {"الساحل", "الخليج", "الريف", "الأطلس", "النيل"}
+AMBIGUOUS_REGIONS = {"الساحل", "الخليج", "الريف", "الأطلس", "النيل", "الجنوب", "الشمال"}
 
 #: Region names that are common nouns when an adjective follows (الساحل المغربي "the coast").
-NOT_BEFORE_ADJECTIVE = {"الساحل", "الريف", "الخليج"}
+NOT_BEFORE_ADJECTIVE = {"الساحل", "الريف", "الخليج", "الجنوب", "الشمال"}
 
 #: Irregular or multi-word nationality adjectives: masculine singular without article ->
 #: (feminine singular, broken plurals...). Regular forms are derived from the country list.

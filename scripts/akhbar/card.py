@@ -100,7 +100,7 @@ def _statistics(root: Path) -> dict:
             first = row
         documents += 1
         publishers[row["publisher"] or "(not stated)"] += 1
-        years[(row["published"] or "(not stated)")[:4]] += 1
+        years[row["published"][:4] if row["published"] else "(not stated)"] += 1
         with_title += row["title"] is not None
         with_date += row["published"] is not None
         warnings += bool(row["warnings"])
@@ -189,7 +189,9 @@ def _entity_section(stats: dict, figures: dict) -> str:
             m = f["entities"]["micro"]
             parts += ["", f"**Automatic annotator on {f['set']['name']}** ({f['documents']} pages whose gold entities were "
                       f"made by an annotator who never saw the automatic annotator, scored on the gold body): "
-                      f"precision {_pct(m['precision'])}, recall {_pct(m['recall'])}, **micro F1 {_pct(m['f1'])}**.", "",
+                      f"precision {_pct(m['precision'])}, recall {_pct(m['recall'])}, **micro F1 {_pct(m['f1'])}**"
+                      + (f" (at its first measurement: {_pct(first)})" if (first := f["set"].get("first_measurement", {}).get("entities_f1")) else "")
+                      + ".", "",
                       _table(["label", "precision", "recall", "F1", "gold mentions"],
                              [[label, _pct(p["precision"]), _pct(p["recall"]), _pct(p["f1"]), p["tp"] + p["fn"]]
                               for label, p in f["entities"]["per_label"].items()])]

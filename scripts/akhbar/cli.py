@@ -292,8 +292,8 @@ def add(files: tuple[Path, ...], page_id: str | None, seeds: Path, max_bytes: in
 @click.option("--gold-body", type=click.Path(path_type=Path), default=Path("tests/gold_body"), show_default=True,
               help="Gold body lines of seed pages, for the figures in the card (skipped when missing).")
 @click.option("--heldout", type=click.Path(path_type=Path), multiple=True,
-              default=(Path("tests/heldout"), Path("tests/heldout_final")), show_default=True,
-              help="Folders of held-out pages with gold, for the figures in the card (skipped when missing); repeat it for several.")
+              default=(Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen")), show_default=True,
+              help="Folders of held-out pages with gold, for the figures in the card (missing ones are skipped); repeat it for several.")
 @click.option("--agreement", type=click.Path(path_type=Path), default=Path("tests/agreement"), show_default=True,
               help="Two independent annotation passes (pass_a/, pass_b/), for the agreement figures in the card.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from datasets import Features, List, Value
 
+from akhbar import entities as entity_annotator
+from akhbar import events as event_extractor
 from akhbar.card import CONFIG_ORDER, CONFIG_PURPOSE, LICENSE_NOTE
 from akhbar.schema import DOCUMENT_SCHEMA, load_schema
 from akhbar.validate import CARD, CROISSANT, config_features, data_files, file_sha256, front_matter
@@ -123,8 +125,8 @@ RAI = {
         "measures agreement. Documents without curated files have one automatic pass."),
     "rai:annotatorDemographics": ["Project contributors reading Modern Standard Arabic; no crowd workers."],
     "rai:machineAnnotationTools": [
-        "akhbar.entities (auto:ner_lexicon@1): gazetteers and rules.",
-        "akhbar.events (auto:meet_rules@1): trigger lexicon and clause rules.",
+        f"akhbar.entities ({entity_annotator.SOURCE}): gazetteers and rules.",
+        f"akhbar.events ({event_extractor.SOURCE}): trigger lexicon and clause rules.",
     ],
     "rai:dataUseCases": [
         "Boilerplate removal and main-content extraction for Arabic web news.",

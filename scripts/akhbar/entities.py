@@ -16,13 +16,24 @@ The stages, numbered as in :func:`annotate_entities`:
 2. **Composition.** A title head with its portfolio, nationality, country or organisation becomes
    one OCC (``وزير الخارجية الأمريكي``); an institution head with a nationality or portfolio one ORG
    (``الحكومة العراقية``، ``وزارة الخارجية الأميركية``); a building head with an ORG one FAC.
+   Sport roles (``المدرب``، ``حارس``) are an OCC alone and stop where a named organisation begins.
+   **2e. Patterns** (``patterns.tsv``): a head word with the name words after it — directions + a
+   place (LOC ``شمال شرق سوريا``), administrative units (GPE ``بولاية تمنراست`` → ``تمنراست``), teams
+   (ORG ``فريق الوحدة`` → ``الوحدة``, then the name alone elsewhere in the page), clubs, events
+   (``كأس أمم إفريقيا``، ``المهرجان الوطني للمسرح``), facilities (``مطار الملك خالد الدولي``),
+   institutions (``منظمة الصحة العالمية``، ``وزارة الزراعة واستصلاح الأراضي``) and natural features
+   (``وادي رم``; ``نهر الليطاني`` → ``الليطاني``).
 3. **Names.** A name-like token sequence after a title or an honorific is a PERS even when no list
    has it (``وزير الخارجية الإيطالي لويجي دي مايو``); so is one opened by a known given name. The
    surnames of the document's full names are then matched alone (``نولاند``).
 4. **Numbers.** Digits and number words, with what follows them: a currency (MONEY), "في المائة"
-   (PERCENT), a unit (QUANTITY), a time unit (a duration, DATE), nothing (CARDINAL).
+   (PERCENT), a unit (QUANTITY), a time unit (a duration, DATE), nothing (CARDINAL); vague counts
+   (``عشرات``، ``آلاف``) are CARDINAL. **4b.** Periods without numbers: ``منذ سنوات``، ``أسابيع قليلة``،
+   ``الموسم الزراعي المقبل`` (DATE), ``الدقائق الأخيرة`` (TIME), month names find_dates leaves alone.
 5. **Dates.** :func:`akhbar.dates.find_dates`, resolved against the publication date.
 6. **Merge.** Longest span first, then the stage order above; ids in start order.
+7. **Date joins.** ``نهاية`` / ``يوم`` … + DATE, DATE + ``متتالية``, DATE ``من`` DATE become one DATE;
+   a part of the day right before a DATE is a TIME (``مساء`` ``أمس الجمعة``).
 """
 
 from __future__ import annotations
@@ -41,7 +52,7 @@ from akhbar.lexicon import rows
 from akhbar.normalize import normalize, normalize_with_offsets, view_span_to_text
 
 ANNOTATOR = "ner_lexicon"
-VERSION = "1"
+VERSION = "2"
 SOURCE = f"auto:{ANNOTATOR}@{VERSION}"
 
 #: Gazetteer files that go into the automaton, each row ``surface, canonical, label[, flags]``.
@@ -475,7 +486,8 @@ def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: L
                 qualified = True
             elif n.prefix == "" and (is_entity(n, "NORP") or is_entity(n, "GPE")):
                 qualified = True
-            elif is_entity(n, "ORG") and not plural and (n.prefix == "" or n.prefix == "ل"):
+            elif (is_entity(n, "ORG") and not plural and not m.flagged("_HEAD", "noorg")
+                  and (n.prefix == "" or n.prefix == "ل")):
                 qualified = True
             elif n.has("_MOD") and n.prefix == "" and (qualified or solo):
                 pass
@@ -483,7 +495,8 @@ def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: L
                 break
             j += 1
         # Trailing modifiers after a bare solo head only count when a name follows.
-        if qualified or (solo and _name_follows(view, items, j, lex)):
+        alone = m.flagged("_HEAD", "alone") and not _counted(view, m, out, lex)
+        if qualified or (solo and _name_follows(view, items, j, lex)) or alone:
             occ = merged(items[i:j], "OCC")
             out.append(occ)
             i = j
@@ -509,6 +522,15 @@ def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: L
     return out
 
 
+def _counted(view: str, m: Match, before: list[Match], lex: Lexicon) -> bool:
+    """True for a head counted by a number (900 عداء), or joined by و to one (900 عداء وعداءة)."""
+    prev = _prev_token(view, m.start - len(m.prefix))
+    if prev in lex.numbers or re.search(r"\d\s*$", view[:m.start - len(m.prefix)]):
+        return True
+    return (m.prefix == "و" and bool(before) and before[-1].label is None and before[-1].has("_HEAD")
+            and _counted(view, before[-1], before[:-1], lex))
+
+
 def _name_follows(view: str, items: list[Match], j: int, lex: Lexicon) -> bool:
     """True when a known or guessable person name follows ``items[j - 1]``."""
     prev = items[j - 1]
@@ -518,6 +540,396 @@ def _name_follows(view: str, items: list[Match], j: int, lex: Lexicon) -> bool:
             return True
     taken = {k for m in items for k in range(m.start, m.end)}
     return _guess_name(view, prev.end, lex, taken, after_title=True) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# 2e. Patterns: heads with the name words after them (patterns.tsv)
+
+#: Words that never go into a pattern-built name (prepositions, conjunctions, particles).
+_FUNCTION_WORDS = frozenset(normalize(w) for w in (
+    "في", "من", "إلى", "الى", "على", "عن", "مع", "أن", "إن", "أو", "ثم", "بين", "حتى", "لدى", "عند",
+    "منذ", "خلال", "بعد", "قبل", "ضد", "حول", "نحو", "عبر", "التي", "الذي", "الذين", "ما", "لا", "لم",
+    "لن", "قد", "كل", "هو", "هي", "هم", "وهو", "وهي", "كما", "غير", "أي", "أمام", "وسط", "إثر", "لكن",
+    "بل", "له", "لها", "لهم", "به", "بها", "فيه", "فيها", "منه", "منها", "عليه", "عليها"))
+
+
+#: A demonstrative makes a definite head a nominal mention (هذه المنظمة الإرهابية, guideline rule 7).
+_DEMONSTRATIVES = frozenset(normalize(w) for w in ("هذا", "هذه", "ذلك", "تلك", "هذين", "هاتين", "هؤلاء"))
+
+
+@cache
+def _pattern_words() -> dict[str, frozenset[str]]:
+    """patterns.tsv as role -> normalised words."""
+    table: dict[str, set[str]] = {}
+    for word, role in _gazetteer("patterns.tsv"):
+        table.setdefault(role, set()).add(normalize(word))
+    return {role: frozenset(words) for role, words in table.items()}
+
+
+@dataclass
+class _Tok:
+    """One word of the view (end-exclusive offsets)."""
+
+    text: str
+    start: int
+    end: int
+
+
+class _Scanner:
+    """The view's words with the items that start or cover them, for the pattern rules."""
+
+    def __init__(self, view: str, items: list[Match], lex: Lexicon):
+        self.view, self.lex, self.words = view, lex, _pattern_words()
+        self.toks = [_Tok(t, s, e) for t, s, e in _tokens(view)]
+        self.starting = {m.start: m for m in items}
+        self.covered: dict[int, Match] = {}
+        for m in items:
+            for k in range(m.start - len(m.prefix), m.end):
+                self.covered[k] = m
+        self.sport = any(t.text in self.words.get("SPORT_CUE", ()) for t in self.toks)
+
+    def role(self, i: int, role: str) -> int | None:
+        """The proclitic length with which token ``i`` is a word of ``role``, or None."""
+        if i >= len(self.toks):
+            return None
+        tok, words = self.toks[i].text, self.words.get(role, frozenset())
+        if tok in words:
+            return 0
+        for k in (1, 2):
+            if tok[:k] in _PROCLITIC_CHAINS and tok[k:] in words:
+                return k
+        if tok.startswith("لل") and "ا" + tok[2:] in words:
+            return 1  # للموسم: the span keeps the second ل (guideline rule 2)
+        return None
+
+    def joined(self, i: int) -> bool:
+        """True when token ``i`` follows token ``i - 1`` after a single space."""
+        return 0 < i < len(self.toks) and self.view[self.toks[i - 1].end:self.toks[i].start] == " "
+
+    def item(self, i: int, labels: tuple[str, ...]) -> Match | None:
+        """The entity item of one of ``labels`` starting on token ``i`` (after its proclitic)."""
+        if i >= len(self.toks):
+            return None
+        tok = self.toks[i]
+        m = self.covered.get(tok.start)
+        if m is None or m.start - len(m.prefix) != tok.start:
+            return None
+        label = m.label or (m.entity().label if m.entity() else None)
+        return m if label in labels else None
+
+    def free(self, i: int) -> bool:
+        """True when no entity item covers token ``i`` (title pieces and modifiers do not count)."""
+        t = self.toks[i]
+        return not any(k in self.covered and (self.covered[k].label or self.covered[k].entity())
+                       for k in range(t.start, t.end))
+
+    def plain(self, i: int) -> bool:
+        """A free alphabetic word that may be part of a name (not a function or stop word)."""
+        if i >= len(self.toks) or not self.free(i):
+            return False
+        tok = self.toks[i].text
+        return (tok[0].isalpha() and len(tok) >= 2 and tok not in _FUNCTION_WORDS
+                and tok not in self.words.get("STOP", ()) and tok not in self.lex.date_starts)
+
+    def rare(self, i: int) -> bool:
+        return self.plain(i) and len(self.toks[i].text) >= 3 and not _is_common(self.toks[i].text, self.lex)
+
+    def token_index(self, pos: int) -> int | None:
+        for k, t in enumerate(self.toks):
+            if t.end > pos:
+                return k
+        return None
+
+
+def _run_after(sc: _Scanner, j: int, labels: tuple[str, ...], accept, limit: int) -> tuple[int, int]:
+    """Extend over tokens ``j``...: an item of ``labels`` or a token ``accept(k)`` allows.
+
+    Returns ``(next token index, view end)`` (end 0 when nothing was taken).
+    """
+    end, taken = 0, 0
+    while j < len(sc.toks) and taken < limit and sc.joined(j):
+        m = sc.item(j, labels)
+        if m is not None and not m.prefix:
+            end = m.end
+            j = sc.token_index(m.end - 1) + 1
+        elif accept(j):
+            end = sc.toks[j].end
+            j += 1
+        else:
+            break
+        taken += 1
+    return j, end
+
+
+def _nisba(token: str) -> bool:
+    """An adjective of relation (الوطني، الإفريقية) — in the view ة is written ه."""
+    return token.startswith("ال") and token.endswith(("ي", "يه")) and len(token) >= 5
+
+
+def _patterns(view: str, items: list[Match], lex: Lexicon) -> list[Match]:
+    """Stage 2e: spans built from a head word and the name words after it (``patterns.tsv``).
+
+    Directions + a place (LOC), administrative units (the name is a GPE), teams and clubs (ORG,
+    then the team's name alone everywhere in the page), event, facility, institution and
+    natural-feature heads (EVENT, FAC, ORG, LOC). A pattern span replaces the items inside it and
+    is dropped when it only cuts through one.
+    """
+    sc = _Scanner(view, items, lex)
+    found: list[Match] = []
+    place = ("GPE", "LOC")
+    named = ("GPE", "LOC", "NORP", "ORG", "PERS", "FAC")
+
+    def add(start: int, end: int, label: str) -> None:
+        found.append(Match(start, end, (), view[sc.toks[sc.token_index(start)].start:start], False,
+                           label, None, stage=2))
+
+    for i, tok in enumerate(sc.toks):
+        head_item = sc.covered.get(tok.start)
+        if head_item is not None and (head_item.label or head_item.entity()):
+            # Inside a known entity or title; an institution may go on after one (وزارة الزراعة | واستصلاح ...).
+            k = sc.role(i, "ORG_HEAD")
+            if (k is not None and head_item.label == "ORG" and head_item.start == tok.start + k
+                    and head_item.end < len(view)):
+                nxt = sc.token_index(head_item.end)
+                span = _institution_run(sc, i, False, nxt, head_item.end) if nxt is not None else None
+                if span and span > head_item.end:
+                    add(tok.start + k, span, "ORG")
+            continue
+        # Directions: شمال شرق سوريا.
+        k = sc.role(i, "DIR")
+        if k is not None:
+            j = i + 1 + (1 if sc.role(i + 1, "DIR") == 0 and sc.joined(i + 1) else 0)
+            m = sc.item(j, place) if sc.joined(j) else None
+            if m is not None and not m.prefix:
+                add(tok.start + k, m.end, "LOC")
+                continue
+        # Administrative units: بمحافظة البحيرة، ولاية تيبازة، محافظة ذي قار (head outside).
+        strong = sc.role(i, "ADMIN_STRONG")
+        weak = sc.role(i, "ADMIN_WEAK")
+        if (strong is not None or weak is not None) and sc.joined(i + 1) and sc.plain(i + 1):
+            first = sc.toks[i + 1]
+            if strong is not None or sc.rare(i + 1):
+                end = first.end
+                if first.text in sc.words.get("PLACE_PARTICLE", ()) and sc.joined(i + 2) and sc.plain(i + 2):
+                    end = sc.toks[i + 2].end
+                elif sc.joined(i + 2) and sc.rare(i + 2):
+                    end = sc.toks[i + 2].end
+                add(first.start, end, "GPE")
+                continue
+        # Teams: فريق الوحدة، نادي شباب بلوزداد (the noun outside); sport pages take ordinary words.
+        k = sc.role(i, "TEAM")
+        if k is not None and sc.joined(i + 1):
+            m = sc.item(i + 1, place + ("ORG",))
+            if m is not None and not m.prefix:
+                j, end = sc.token_index(m.end - 1) + 1, m.end
+            elif sc.plain(i + 1) and (sc.sport or not _is_common(sc.toks[i + 1].text, lex, very=True)):
+                j, end = i + 2, sc.toks[i + 1].end
+            else:
+                j = end = 0
+            if end:
+                _j, more = _run_after(sc, j, place, sc.rare, 2)
+                add(sc.toks[i + 1].start, max(end, more), "ORG")
+                continue
+        # Clubs: مولودية وهران (sport pages only).
+        k = sc.role(i, "CLUB")
+        if k is not None and sc.sport and sc.joined(i + 1):
+            m = sc.item(i + 1, ("GPE",))
+            if m is not None and not m.prefix:
+                add(tok.start + k, m.end, "ORG")
+                continue
+        # Events: كأس أمم إفريقيا، البطولة الوطنية للعدو الريفي، معرض الرياض الدولي للكتاب.
+        k = sc.role(i, "EVENT_HEAD")
+        if k is not None:
+            span = _name_run(sc, i, named, definite=tok.text[k:].startswith("ال"))
+            if span:
+                add(tok.start + k, span, "EVENT")
+                continue
+        # Facilities: مطار الملكة علياء الدولي، ملعب 5 جويلية.
+        k = sc.role(i, "FAC_HEAD")
+        if k is not None and not tok.text[k:].startswith("ال"):
+            span = _facility_run(sc, i)
+            if span:
+                add(tok.start + k, span, "FAC")
+                continue
+        # Institutions: منظمة الصحة العالمية، البنك المركزي الأردني، وزارة الزراعة واستصلاح الأراضي.
+        k = sc.role(i, "ORG_HEAD")
+        if k is not None and not (k == 0 and i and sc.toks[i - 1].text in _DEMONSTRATIVES):
+            span = _institution_run(sc, i, definite=tok.text[k:].startswith("ال"))
+            if span:
+                add(tok.start + k, span, "ORG")
+                continue
+        # Natural features: وادي رم، غابة بوسماعيل (head inside); نهر الأردن → الأردن.
+        for role, inside in (("LOC_HEAD", True), ("LOC_NAMEHEAD", False)):
+            k = sc.role(i, role)
+            if k is None or not sc.joined(i + 1):
+                continue
+            m = sc.item(i + 1, place + ("NORP",))
+            if m is not None and not m.prefix:
+                end = m.end
+            elif sc.plain(i + 1) and not _is_common(sc.toks[i + 1].text, lex, very=True):
+                end = sc.toks[i + 1].end
+            else:
+                continue
+            add(tok.start + k if inside else sc.toks[i + 1].start, end, "LOC")
+            break
+
+    found = _team_mentions(view, sc, found)
+    return _replace(items, found)
+
+
+def _name_run(sc: _Scanner, i: int, named: tuple[str, ...], definite: bool) -> int | None:
+    """The end of an event name after the head at token ``i``, or None.
+
+    Complements are names (GPE, NORP ...), words with the article, and ل/لل + noun (للكتاب، لكرة);
+    an indefinite first word is taken before a name (كأس أمم إفريقيا). A definite head needs a
+    name, a nisba adjective or a ل complement (البطولة الوطنية ...), not an ordinary word.
+    """
+    j, end, strong = i + 1, 0, False
+
+    def lam(k: int) -> bool:
+        tok = sc.toks[k].text
+        return sc.plain(k) and tok.startswith("ل") and len(tok) >= 4
+
+    while j < len(sc.toks) and j - i <= 6 and sc.joined(j):
+        m = sc.item(j, named)
+        tok = sc.toks[j].text
+        if m is not None and (not m.prefix or m.prefix == "ل" and end):
+            end, strong = m.end, True
+            j = sc.token_index(m.end - 1) + 1
+            continue
+        if not sc.plain(j):
+            break
+        if tok.startswith("ال"):
+            strong = strong or _nisba(tok) or tok in sc.words.get("FAC_ADJ", ())
+        elif lam(j) and end:
+            strong = True  # not first: "معرض لكتب الأطفال" is no name
+        elif tok.startswith("وال") and strong and sc.toks[j - 1].text.startswith("ل"):
+            pass  # للثقافة والفنون
+        elif j == i + 1 and (sc.item(j + 1, named) is not None and sc.joined(j + 1) or sc.rare(j)):
+            pass  # كأس أمم | إفريقيا، مهرجان قرطاج
+        else:
+            break
+        end = sc.toks[j].end
+        j += 1
+    if not end or (definite and not strong):
+        return None
+    return end
+
+
+def _facility_run(sc: _Scanner, i: int) -> int | None:
+    """The end of a facility name after the head at token ``i`` (names, rare words, الدولي)."""
+    j, end, names = i + 1, 0, 0
+    adjectives = sc.words.get("FAC_ADJ", frozenset())
+    while j < len(sc.toks) and j - i <= 4 and sc.joined(j):
+        m = sc.item(j, ("GPE", "LOC", "PERS", "ORG", "FAC"))
+        tok = sc.toks[j].text
+        title = sc.covered.get(sc.toks[j].start)
+        if m is not None and not m.prefix:
+            end, names = m.end, names + 1
+            j = sc.token_index(m.end - 1) + 1
+            continue
+        if names and tok in adjectives and sc.free(j):
+            end = sc.toks[j].end
+            j += 1
+            break
+        if (title is not None and title.has("_HEAD") and title.flagged("_HEAD", "solo")
+                and title.start == sc.toks[j].start and not names):
+            end = title.end  # مطار الملك خالد: a royal title inside the name, then the name
+            j = sc.token_index(title.end - 1) + 1
+            if sc.joined(j) and sc.plain(j) and not _is_common(sc.toks[j].text, sc.lex, very=True):
+                end, names, j = sc.toks[j].end, 1, j + 1
+            continue
+        if sc.rare(j) or (sc.plain(j) and tok.startswith("ال") and not _is_common(tok, sc.lex, very=True)):
+            end, names = sc.toks[j].end, names + 1
+            j += 1
+            continue
+        break
+    return end if names else None
+
+
+def _institution_run(sc: _Scanner, i: int, definite: bool, j: int | None = None, end: int = 0) -> int | None:
+    """The end of an institution name after the head at token ``i``, or None.
+
+    An indefinite head takes a genitive chain: words with the article, ل/لل complements, a name,
+    and و + a noun that continues the portfolio (وزارة الزراعة واستصلاح الأراضي); a nationality
+    or a country ends it. A definite head must first take a nisba or listed adjective
+    (البنك المركزي، المجلس الأعلى).
+    """
+    j, taken = (i + 1, 0) if j is None else (j, 1)
+    adjectives = sc.words.get("ORG_ADJ", frozenset())
+    while j < len(sc.toks) and taken < 7 and sc.joined(j):
+        tok = sc.toks[j].text
+        m = sc.item(j, ("GPE", "NORP", "ORG", "LOC"))
+        if m is not None and not taken and not definite and (m.label or m.entity().label) == "ORG":
+            return None  # منظمة اليونسكو: the head is a descriptor of a known name (like تنظيم داعش)
+        if m is not None and not m.prefix and (taken or not definite):
+            end = m.end
+            break  # a country or a nationality closes the name
+        role = sc.covered.get(sc.toks[j].start)
+        compl = (role is not None and role.has("_COMPL") and role.prefix in ("", "ل")
+                 and role.start - len(role.prefix) == sc.toks[j].start)
+        if not (sc.plain(j) or compl):
+            break
+        span_end = role.end if compl else sc.toks[j].end
+        if definite and not taken:
+            if not (_nisba(tok) or tok in adjectives):
+                return None
+        elif tok.startswith("ال") or compl:
+            pass
+        elif tok.startswith("لل") and taken:
+            pass  # للصحة
+        elif tok.startswith("و") and taken and len(tok) >= 4:
+            # و + noun: only when the portfolio goes on (والآثار، واستصلاح الأراضي)
+            rest = tok[1:]
+            if not (rest.startswith("ال") or sc.joined(j + 1) and sc.plain(j + 1)
+                    and sc.toks[j + 1].text.startswith("ال")):
+                break
+        elif not taken and sc.rare(j):
+            pass  # جامعة هارفارد
+        else:
+            break
+        end = span_end
+        j = sc.token_index(span_end - 1) + 1
+        taken += 1
+    return end or None
+
+
+def _team_mentions(view: str, sc: _Scanner, found: list[Match]) -> list[Match]:
+    """A team's name alone elsewhere in the page is the same ORG (الوحدة after فريق الوحدة)."""
+    names = {view[m.start:m.end] for m in found if m.label == "ORG" and sc.token_index(m.start) is not None
+             and sc.role(sc.token_index(m.start) - 1, "TEAM") is not None}
+    taken = {k for m in found for k in range(m.start, m.end)}
+    extra = []
+    for name in names:
+        for hit in re.finditer(re.escape(name), view):
+            s, e = hit.start(), hit.end()
+            left_ok, prefix, _ = _left_context(view, s, False)
+            right_ok, _ = _right_context(view, e)
+            if not (left_ok and right_ok) or any(k in taken for k in range(s, e)):
+                continue
+            inner = sc.covered.get(s)
+            if inner is not None and not (inner.start == s and inner.end == e):
+                continue  # part of a longer known name
+            extra.append(Match(s, e, (), prefix, False, "ORG", None, stage=2))
+            taken.update(range(s, e))
+    return found + extra
+
+
+def _replace(items: list[Match], found: list[Match]) -> list[Match]:
+    """``items`` with the pattern spans in: each replaces the items inside it, never cuts one."""
+    kept_found: list[Match] = []
+    occupied: set[int] = set()
+    for m in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
+        span = set(range(m.start - len(m.prefix), m.end))
+        if span & occupied:
+            continue
+        if any(set(range(n.start, n.end)) & span and not (n.start >= m.start - len(m.prefix) and n.end <= m.end)
+               for n in items):
+            continue
+        occupied |= span
+        kept_found.append(m)
+    out = [n for n in items if not any(k in occupied for k in range(n.start, n.end))]
+    return sorted(out + kept_found, key=lambda m: m.start)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,8 +970,10 @@ def _guess_name(view: str, pos: int, lex: Lexicon, taken: set[int], after_title:
         token = core.group()
         if any(k in taken for k in range(s, e)) or (tokens and "\n" in view[tokens[-1][1]:s]):
             break
-        if not tokens:
-            ok = first is not None or token in lex.first_names or (
+        if first is not None and s < first[1]:
+            ok = True  # inside the accepted given name (عبد الله)
+        elif not tokens:
+            ok = token in lex.first_names or (
                 after_title and not token.startswith("ال") and len(token) >= 3
                 and (not _is_common(token, lex) or _rare_follows(view, e, lex, taken)))
         elif forced or token in lex.name_parts:
@@ -573,8 +987,9 @@ def _guess_name(view: str, pos: int, lex: Lexicon, taken: set[int], after_title:
             break
         tokens.append((s, e))
         forced = token in _NAME_PARTICLES
-        if e < s + len(word) or len(tokens) >= _MAX_NAME_TOKENS + (1 if forced else 0):
-            break  # punctuation glued to the token ends the name
+        particles = sum(view[a:b] in _NAME_PARTICLES for a, b in tokens)
+        if e < s + len(word) or len(tokens) - particles >= _MAX_NAME_TOKENS + (1 if forced else 0):
+            break  # punctuation glued to the token ends the name; particles (بن) do not count
     while tokens and view[tokens[-1][0]:tokens[-1][1]] in _NAME_PARTICLES:
         tokens.pop()
     if not tokens:
@@ -587,6 +1002,19 @@ def _guess_name(view: str, pos: int, lex: Lexicon, taken: set[int], after_title:
                 or len(token) < 4 or token[0] == "ي"):
             return None
     return tokens[0][0], tokens[-1][1]
+
+
+def _nationality_before_name(view: str, m: Match) -> bool:
+    """True for a singular nationality with the article that opens a clause or follows a preposition.
+
+    ``البرازيلي`` in ``عن طريق البرازيلي فابيو سانتوس`` is a noun (the Brazilian), not an adjective
+    of the word before it, when that word is a preposition or a verb-like word, not a noun phrase.
+    """
+    entry = m.entity()
+    if m.label is not None or entry is None or entry.label != "NORP" or m.prefix:
+        return False
+    word = view[m.start:m.end]
+    return word.startswith("ال") and word.endswith("ي") and " " not in word
 
 
 def _rare_follows(view: str, pos: int, lex: Lexicon, taken: set[int]) -> bool:
@@ -613,9 +1041,13 @@ def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[
             found.append(m)
             taken.update(range(*span))
 
+    name_adjectives = _pattern_words().get("NAME_ADJ", frozenset())
     for k, m in enumerate(items):
         if m.label == "OCC" or m.has("_HONOR"):
             span = _guess_name(view, m.end, lex, taken, after_title=True)
+            adjective = re.match(r" ([^\W\d_]+)", view[m.end:])
+            if span is None and adjective and adjective.group(1) in name_adjectives:
+                span = _guess_name(view, m.end + adjective.end(), lex, taken, after_title=True)
             # A place may come between: السفير الفرنسي في الرباط كريستوف لوكورتيي.
             if span is None and m.label == "OCC" and k + 1 < len(items):
                 n = items[k + 1]
@@ -624,15 +1056,28 @@ def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[
                         and view[m.end:n.start - len(n.prefix)].strip() in ("", "في", "لدى")):
                     span = _guess_name(view, n.end, lex, taken, after_title=True)
             add(span)
+        elif _nationality_before_name(view, m):
+            # البرازيلي فابيو سانتوس: a nationality noun before a full (two-word) name.
+            span = _guess_name(view, m.end, lex, taken, after_title=True)
+            if span and " " in view[span[0]:span[1]]:
+                add(span)
     for match in re.finditer(r"[^\W\d_]+", view):
         token = match.group()
         stripped, prefix = token, ""
         for k in (1, 2):
             if token[:k] in _PROCLITIC_CHAINS and token[k:] in lex.first_names:
                 stripped, prefix = token[k:], token[:k]
+        s = match.start() + len(prefix)
+        pair = re.match(r" ([^\W\d_]+)", view[match.end():])
+        if pair and f"{stripped} {pair.group(1)}" in lex.first_names:
+            # عبد الرحمن قاسمي: a two-word given name is the first token.
+            if s not in taken and not (match.start() > 0 and _is_word(view[match.start() - 1])):
+                span = _guess_name(view, s, lex, taken, after_title=False, first=(s, match.end() + pair.end()))
+                if span and span[1] > match.end() + pair.end():
+                    add(span)
+            continue
         if lex.first_names.get(stripped) != "strong":
             continue
-        s = match.start() + len(prefix)
         if s in taken or (match.start() > 0 and _is_word(view[match.start() - 1])):
             continue
         span = _guess_name(view, s, lex, taken, after_title=False, first=(s, match.end()))
@@ -649,7 +1094,7 @@ def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[
         canonical = p.entity().canonical if p.entity() else view[p.start:p.end]
         tail = words[-1]
         key = " ".join(words[-2:]) if words[-2] in _NAME_PARTICLES else tail
-        if len(tail) < 3 or _is_common(tail, lex) or tail in lex.first_names:
+        if len(tail) < 3 or _is_common(tail, lex, very=True) or tail in lex.first_names:
             continue
         # Two people with one surname in a document: the surname alone is left to nobody.
         surnames[key] = canonical if surnames.get(key, canonical) == canonical else None
@@ -684,6 +1129,38 @@ _CLOCK_WORDS = frozenset(normalize(w) for w in (
 _CLOCK_HOURS = frozenset(normalize(w) for w in (
     "الواحدة", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة", "التاسعة",
     "العاشرة", "الحادية", "منتصف"))
+
+
+def _vague_number(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, int, int] | None:
+    """A vague count (عشرات، آلاف، عشرات الآلاف) at token ``i``: ``(start, end, next index)``."""
+    vague = _pattern_words().get("VAGUE_NUMBER", frozenset())
+    tok, s, e = tokens[i]
+    k = next((k for k in (0, 1, 2) if tok[k:] in vague and (k == 0 or tok[:k] in _PROCLITIC_CHAINS)), None)
+    if k is None or (i > 0 and tokens[i - 1][0][:1].isdigit()):
+        return None
+    j = i + 1
+    if j < len(tokens) and tokens[j][0].startswith("ال") and tokens[j][0] in vague:
+        e, j = tokens[j][2], j + 1  # عشرات الآلاف
+    return s + k, e, j
+
+
+def _clock_part(tokens: list[tuple[str, int, int]], j: int, view: str, lex: Lexicon) -> tuple[int, int] | None:
+    """``و42 ثانية`` after a clock duration: ``(next index, end)``, or None."""
+    tok = tokens[j][0]
+    if tok == "و" and j + 1 < len(tokens) and tokens[j + 1][1] == tokens[j][2]:
+        j += 1
+        rest = [tokens[j]] + tokens[j + 1:]
+    elif tok.startswith("و") and len(tok) > 1:
+        rest = [(tok[1:], tokens[j][1] + 1, tokens[j][2])] + tokens[j + 1:]
+    else:
+        return None
+    number = _parse_number(rest, 0, view, lex)
+    if number is None:
+        return None
+    unit = _phrase_at(rest, number.next_index, lex.units, view)
+    if not unit or unit[0][1] != "clock":
+        return None
+    return j + unit[1], unit[2]
 
 
 def _digits_value(token: str) -> Decimal | None:
@@ -869,6 +1346,11 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
             continue
         number = _parse_number(tokens, i, view, lex)
         if number is None:
+            vague = _vague_number(tokens, i)
+            if vague:
+                add(vague[0], vague[1], "CARDINAL", None)
+                i = vague[2]
+                continue
             i += 1
             continue
         j = number.next_index
@@ -909,6 +1391,9 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
             (name, kind), nxt, unit_end = unit
             if kind == "measure":
                 add(start, unit_end, "QUANTITY", f"{low}{_fmt(top)} {name}")
+            elif kind == "clock" and nxt < len(tokens) and _clock_part(tokens, nxt, view, lex):
+                nxt, unit_end = _clock_part(tokens, nxt, view, lex)  # 30 دقيقة و42 ثانية: one TIME
+                add(start, unit_end, "TIME", None)
             else:
                 add(start, unit_end, "DATE" if kind == "time" else "TIME", None)
             i = nxt
@@ -924,6 +1409,102 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
         add(start, end, "CARDINAL", _fmt(value))
         i = j
     return found
+
+
+# ---------------------------------------------------------------------------------------------
+# 4b. Periods without numbers
+
+
+def _periods(view: str, lex: Lexicon) -> list[Match]:
+    """Stage 4b: DATE and TIME phrases with no number in them (patterns.tsv).
+
+    ``منذ سنوات``، ``بعد نحو عام`` (a bare time unit after a duration cue), ``أسابيع قليلة``,
+    ``الموسم الزراعي الحالي``, ``الدقائق الأخيرة`` (TIME), and month names that
+    :func:`akhbar.dates.find_dates` leaves alone (``تشرين الأول``، ``شهري يناير وفبراير``).
+    """
+    words = _pattern_words()
+    tokens = _tokens(view)
+    found: list[Match] = []
+
+    def add(start: int, end: int, label: str) -> None:
+        found.append(Match(start, end, (), "", False, label, None, stage=4))
+
+    def joined(j: int) -> bool:
+        return 0 < j < len(tokens) and view[tokens[j - 1][2]:tokens[j][1]] == " "
+
+    def word(j: int) -> str:
+        return tokens[j][0] if j < len(tokens) else ""
+
+    def bare(tok: str) -> tuple[str, int]:
+        for k in (0, 1, 2):
+            if tok[k:] and (k == 0 or tok[:k] in _PROCLITIC_CHAINS) and tok[k:] in lex.date_starts | words.get("TIME_UNIT_BARE", frozenset()) | words.get("SEASON", frozenset()) | words.get("CLOCK_PLURAL", frozenset()) | _month_words():
+                return tok[k:], k
+        return tok, 0
+
+    units, few = words.get("TIME_UNIT_BARE", frozenset()), words.get("FEW_ADJ", frozenset())
+    for i, (tok, s, e) in enumerate(tokens):
+        core, k = bare(tok)
+        # منذ سنوات، بعد نحو عام
+        if core in units:
+            prev = word(i - 1) if joined(i) else ""
+            if joined(i + 1) and word(i + 1) in few:
+                add(s + k, tokens[i + 1][2], "DATE")
+            elif not k and prev in words.get("DURATION_CUE", ()) and not (i + 1 < len(tokens) and joined(i + 1)
+                                                                       and word(i + 1)[:1].isdigit()):
+                add(s, e, "DATE")
+        # الموسم الحالي، الموسم الزراعي المقبل، المواسم السابقة
+        elif core in words.get("SEASON", ()) and joined(i + 1):
+            mods = words.get("SEASON_MOD", frozenset())
+            if word(i + 1) in mods:
+                add(s + k, tokens[i + 1][2], "DATE")
+            elif word(i + 1).startswith("ال") and joined(i + 2) and word(i + 2) in mods:
+                add(s + k, tokens[i + 2][2], "DATE")
+        # الدقائق الأخيرة
+        elif core in words.get("CLOCK_PLURAL", ()) and joined(i + 1) and word(i + 1) in words.get("CLOCK_MOD", ()):
+            add(s + k, tokens[i + 1][2], "TIME")
+        # تشرين الأول، شهري يناير وفبراير
+        else:
+            month = _month_at(tokens, i, view)
+            if month is None:
+                continue
+            start, j = s + k, month
+            if core in (normalize("شهر"), normalize("شهري")):
+                continue  # the month after it is handled on its own token
+            if i > 0 and joined(i) and word(i - 1) in (normalize("شهر"), normalize("شهري")):
+                start = tokens[i - 1][1]
+            end = tokens[j - 1][2]
+            if j < len(tokens) and joined(j) and word(j).startswith("و"):
+                again = _month_at([(word(j)[1:], tokens[j][1] + 1, tokens[j][2])] + tokens[j + 1:], 0, view)
+                if again is not None:
+                    end = tokens[j + again - 1][2]
+            add(start, end, "DATE")
+    return found
+
+
+@cache
+def _month_words() -> frozenset[str]:
+    """The first word of every month name in months.tsv (normalised)."""
+    return frozenset(normalize(r[0].split()[0]) for r in rows("months.tsv"))
+
+
+@cache
+def _month_names() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(normalize(r[0]).split()) for r in rows("months.tsv"))
+
+
+def _month_at(tokens: list[tuple[str, int, int]], i: int, view: str) -> int | None:
+    """The token index after a month name starting at token ``i`` (proclitics allowed), or None."""
+    names = _month_names()
+    for n in (2, 1):
+        words = [t[0] for t in tokens[i:i + n]]
+        if len(words) < n or any(view[tokens[k - 1][2]:tokens[k][1]] != " " for k in range(i + 1, i + n)):
+            continue
+        for k in (0, 1, 2):
+            if k and words[0][:k] not in _PROCLITIC_CHAINS:
+                continue
+            if tuple([words[0][k:]] + words[1:]) in names:
+                return i + n
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -987,6 +1568,8 @@ def annotate_entities(body_text: str, published: dt.date | None = None) -> list[
         return []
     # 1. lexical matches, 2. composition
     items = _compose(view, _lexical_matches(view, lex), body_text, origin, lex)
+    # 2e. patterns: heads with their name words
+    items = _patterns(view, items, lex)
     # 3. names
     names = _names(view, items, lex, body_text, origin)
     candidates: list[tuple[int, int, str, str, int]] = []  # text start, end, label, canonical, stage
@@ -1014,6 +1597,8 @@ def annotate_entities(body_text: str, published: dt.date | None = None) -> list[
     # 4. numbers
     for m in _numbers(view, lex):
         add_view(m)
+    for m in _periods(view, lex):
+        add_view(m)
     # 5. dates (stage 0: they win ties)
     for d in _dates(body_text, view, origin, published, lex):
         candidates.append((d["start"], d["end"], "DATE", d["canonical"], 0))
@@ -1026,9 +1611,65 @@ def annotate_entities(body_text: str, published: dt.date | None = None) -> list[
             continue
         occupied.update(range(s, e))
         kept.append((s, e, label, canonical))
-    kept.sort()
+    kept = _join_dates(body_text, sorted(kept))
     return [
         {"id": f"T{n}", "start": s, "end": e, "text": body_text[s:e], "label": label,
          "canonical": canonical, "source": SOURCE}
         for n, (s, e, label, canonical) in enumerate(kept, 1)
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. Date joins
+
+
+_WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))([^\W\d_]+) $")
+_WORD_AFTER = re.compile(r"^ ([^\W\d_]+)(?!\w)")
+
+
+def _join_dates(text: str, kept: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Stage 7 on the merged spans (text offsets, start order): words around a DATE.
+
+    ``نهاية مارس``، ``يوم 30 مارس`` (a DATE_PREFIX word joins the date), ``ثلاث سنوات متتالية``
+    (a DURATION_ADJ), ``الأشهر الثلاثة الأولى من العام الحالي`` (DATE من DATE is one DATE), and
+    ``مساء أمس`` (a DAYPART right before a DATE is a TIME of its own).
+    """
+    words = _pattern_words()
+    out: list[list] = [list(k) for k in kept]
+
+    def free(a: int, b: int) -> bool:
+        return not any(s < b and a < e for s, e, _l, _c in out)
+
+    added = []
+    for item in out:
+        s, e, label, _c = item
+        if label != "DATE":
+            continue
+        before = _WORD_BEFORE.search(text[max(0, s - 20):s])
+        if before:
+            word = before.group(1)
+            ws = s - len(before.group(0))
+            for k in (0, 1, 2):
+                core = normalize(word[k:])
+                if k and normalize(word[:k]) not in _PROCLITIC_CHAINS:
+                    continue
+                if core in words.get("DATE_PREFIX", ()) and free(ws + k, s):
+                    item[0] = ws + k
+                    break
+                if core in words.get("DAYPART", ()) and free(ws + k, s):
+                    added.append([ws + k, ws + len(word), "TIME", word[k:]])
+                    break
+        after = _WORD_AFTER.match(text[e:e + 20])
+        if after and normalize(after.group(1)) in words.get("DURATION_ADJ", ()) and free(e, e + after.end()):
+            item[1] = e + after.end()
+    out = sorted(out + added)
+    joined: list[list] = []
+    for item in out:
+        prev = joined[-1] if joined else None
+        if (prev and prev[2] == "DATE" and item[2] == "DATE"
+                and normalize(text[prev[1]:item[0]]) == " من "):
+            prev[1] = item[1]
+            prev[3] = text[prev[0]:prev[1]]
+            continue
+        joined.append(item)
+    return [tuple(k) for k in joined]

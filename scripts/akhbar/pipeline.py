@@ -170,6 +170,10 @@ def process_pages(paths: list[Path], counts: CorpusLineCounts, cfg: BuildConfig)
     bar.close()
 
 
+#: Written by `akhbar release`, kept across builds.
+RELEASE_RECORD = "release.json"
+
+
 # --- global steps and writing ---------------------------------------------------------------------
 
 def redate_from_duplicate(record: dict, reference: str) -> dict:
@@ -250,6 +254,9 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
         figures = evaluation.run(cfg.seeds, gold_body, heldout, cfg.segment, agreement)
         text = render_card(tmp, writers, figures)
         (tmp / "README.md").write_text(text, encoding="utf-8")
+        # the record of the last release is what the next `akhbar release` compares against
+        if (cfg.out / RELEASE_RECORD).exists():
+            shutil.copy2(cfg.out / RELEASE_RECORD, tmp / RELEASE_RECORD)
         replace_dir(tmp, cfg.out)
     if card is not None:
         write_text_atomic(card, strip_front_matter(text))

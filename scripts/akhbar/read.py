@@ -34,6 +34,10 @@ class InputError(Exception):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self):
+        # raised in a worker process, it must cross back to the parent whole
+        return type(self), (self.path, self.reason)
+
 
 @dataclass(frozen=True)
 class Page:
@@ -93,6 +97,16 @@ def seed_paths(seeds_dir: Path) -> list[Path]:
     paths = sorted(p for p in seeds_dir.iterdir() if p.suffix == ".txt" and p.is_file())
     if not paths:
         raise InputError(seeds_dir, "the folder holds no *.txt page")
+    seen: dict[str, Path] = {}
+    for path in paths:
+        # ids that differ only in case collide on case-insensitive file systems and in URLs
+        other = seen.setdefault(path.stem.lower(), path)
+        if other is not path:
+            raise InputError(path, f"its id clashes with {other.name} (ids must differ in more than letter case)")
+    pages = {p.stem for p in paths}
+    for annotation in sorted(seeds_dir.glob("*.ann.json")):
+        if annotation.name[: -len(".ann.json")] not in pages:
+            raise InputError(annotation, f"no page {annotation.name[: -len('.ann.json')]}.txt for this annotation file")
     return paths
 
 

@@ -304,14 +304,14 @@ def release(cfg: ReleaseConfig) -> str:
     # 2. inputs
     problems = errors(validate_seeds(cfg.build.seeds, cfg.build.max_bytes))
     if problems:
-        raise ReleaseError(f"the seeds do not validate ({len(problems)} problems):\n{_problem_lines(problems)}")
+        raise ReleaseError(f"the seeds do not validate ({len(problems)} problem(s)):\n{_problem_lines(problems)}")
 
     # 3. build, into a hidden folder beside the output (matches .gitignore's /.*.tmp-*)
     work = out.resolve().with_name(f".{out.resolve().name}.tmp-release-{version}")
     if work.exists():
         shutil.rmtree(work)
     try:
-        build_dataset(replace(cfg.build, out=work), card=None, gold_body=cfg.gold_body, heldout=cfg.heldout,
+        build_dataset(replace(cfg.build, out=work), card=None, gold_body=cfg.gold_body, heldout=list(cfg.heldout),
                       agreement=cfg.agreement)
 
         # 4. describe
@@ -327,7 +327,7 @@ def release(cfg: ReleaseConfig) -> str:
         # 5. validate
         problems = errors(validate_dataset(work))
         if problems:
-            raise ReleaseError(f"the built release does not validate ({len(problems)} problems):\n{_problem_lines(problems)}")
+            raise ReleaseError(f"the built release does not validate ({len(problems)} problem(s)):\n{_problem_lines(problems)}")
 
         # 6. swap, card, changelog
         notes = unreleased_notes(cfg.changelog)

@@ -43,7 +43,6 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -57,8 +56,8 @@ from akhbar.card import CONFIG_ORDER
 from akhbar.gold import SUFFIX as ANNOTATION_SUFFIX
 from akhbar.links import RELATIONS
 from akhbar.read import DEFAULT_MAX_BYTES, InputError, read_page
-from akhbar.schema import (ANNOTATIONS_SCHEMA, DOCUMENT_SCHEMA, LINK_FEATURES, document_features, load_schema,
-                           row_features, schema_problems)
+from akhbar.schema import (ANNOTATIONS_SCHEMA, DOCUMENT_SCHEMA, LINK_FEATURES, document_features, row_features,
+                           schema_problems)
 from akhbar.write import SPLIT
 
 ERROR = "error"
@@ -270,26 +269,9 @@ RECORD_CHECKS: tuple[Callable[[dict], Iterator[Finding]], ...] = (
 )
 
 
-@cache
-def _fast_validator(name: str):
-    """A compiled validator of the ``jsonschema-rs`` package when it is installed, else None.
-
-    It only answers "valid or not", about 200 times faster than jsonschema (a record with its
-    entities takes some 10 ms there); the messages of an invalid record still come from
-    :func:`akhbar.schema.schema_problems`, so they do not depend on which is installed.
-    """
-    try:
-        import jsonschema_rs
-    except ImportError:
-        return None
-    return jsonschema_rs.Draft202012Validator(load_schema(name))
-
-
 def schema_findings(record: dict, name: str = DOCUMENT_SCHEMA) -> Iterator[Finding]:
-    """The schema problems of one record, checked first by the fast validator when there is one."""
-    fast = _fast_validator(name)
-    if fast is not None and fast.is_valid(record):
-        return
+    """The schema problems of one record (:func:`akhbar.schema.schema_problems`, which answers
+    "valid?" with the compiled jsonschema-rs first and asks jsonschema for the messages)."""
     for problem in schema_problems(record, name):
         yield Finding(problem.json_path, problem.message)
 
