@@ -146,7 +146,7 @@ def test_new_pages_get_automatic_annotations(runner, tmp_path):
 
 
 def test_help_has_examples(runner):
-    for command in ([], ["build"]):
+    for command in ([], ["build"], ["evaluate"], ["validate"], ["add"], ["release"], ["bench"]):
         result = runner.invoke(main, command + ["--help"])
         assert result.exit_code == 0 and "Example" in result.output
 
@@ -168,3 +168,14 @@ def test_a_bad_page_is_reported_from_worker_processes_too(seed_copy, runner, tmp
     (seed_copy / "zz_empty.txt").write_bytes(b"")
     result = runner.invoke(main, ["build", "--seeds", str(seed_copy), "--out", str(tmp_path / "o"), "--quiet", "--workers", "2"])
     assert result.exit_code == 1 and "zz_empty.txt: the file is empty" in result.output
+
+
+def test_evaluate_reports_every_set(runner):
+    result = runner.invoke(main, ["evaluate", "--seeds", str(ROOT / "seeds"), "--gold-body", str(ROOT / "tests/gold_body"),
+                                  "--heldout", str(ROOT / "tests/heldout_unseen"), "--agreement", str(ROOT / "tests/agreement"), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert figures["body_seeds"]["documents"] == 5
+    [unseen] = figures["heldout"]
+    assert unseen["set"]["name"] == "held-out set 3" and unseen["body"]["f1"] >= 0.95
+    assert set(figures["entities_auto_vs_gold"]["micro"]) >= {"precision", "recall", "f1"}

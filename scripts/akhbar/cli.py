@@ -15,6 +15,7 @@ from typing import Iterator
 import click
 
 from akhbar import __version__
+from akhbar.read import InputError
 
 
 def _fail(message: str) -> None:
@@ -333,6 +334,45 @@ def release(version: str, date_: str | None, seeds: Path, out: Path, card: Path 
         except (ReleaseError, InputError, RecordError) as err:
             _fail(f"{err}\nNo release was made: {out} is unchanged.")
     click.echo(report)
+
+
+@main.command()
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="Seed pages and their gold annotation files (<id>.ann.json).")
+@click.option("--gold-body", type=click.Path(path_type=Path), default=Path("tests/gold_body"), show_default=True,
+              help="Gold body lines of the seed pages.")
+@click.option("--heldout", type=click.Path(path_type=Path), multiple=True,
+              default=(Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen")), show_default=True,
+              help="Folders of held-out pages (<id>.txt, <id>.gold.json, optional <id>.entities.json); repeat it for several.")
+@click.option("--agreement", type=click.Path(path_type=Path), default=Path("tests/agreement"), show_default=True,
+              help="Two independent annotation passes (pass_a/, pass_b/) for the agreement figure.")
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+def evaluate(seeds: Path, gold_body: Path, heldout: tuple[Path, ...], agreement: Path, as_json: bool) -> None:
+    """Score the segmenter and the automatic annotators against gold data.
+
+    Body extraction (character P/R/F1), metadata, automatic entities (micro and per label) and
+    meetings, on the seed pages and on every held-out set; the agreement of the two gold passes;
+    near-duplicate detection on synthetic variants. The same figures go into the dataset card.
+
+    \b
+    Example:
+        akhbar evaluate
+        akhbar evaluate --heldout tests/heldout_unseen --json > figures.json
+    """
+    import json
+
+    from akhbar import evaluation
+    from akhbar.segment import SegmentConfig
+
+    try:
+        figures = evaluation.run(seeds, gold_body, list(heldout), SegmentConfig(), agreement)
+    except InputError as err:
+        _fail(str(err))
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=1))
+        return
+    for line in evaluation.summary_lines(figures):
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -269,3 +269,35 @@ def inter_annotator_agreement(first_pass: Path, second_pass: Path) -> dict:
         documents += 1
     return {"documents": documents, "micro": _prf_dict(total),
             "per_label": {label: _prf_dict(prf) for label, prf in sorted(labels.items())}}
+
+
+def summary_lines(figures: dict) -> list[str]:
+    """The figures of :func:`run` as short lines for a terminal."""
+    def prf(p: dict) -> str:
+        return f"P {p['precision']:.3f} R {p['recall']:.3f} F1 {p['f1']:.3f}"
+
+    lines = []
+    sets = ([("seeds", figures["body_seeds"])] if "body_seeds" in figures else []) + \
+        [(f["set"]["name"], f) for f in figures.get("heldout", [])]
+    for name, f in sets:
+        m, n = f["metadata_correct"], f["documents"]
+        lines.append(f"{name} ({n} pages): body {prf(f['body'])}; title {m['title']}/{n}, publisher {m['publisher']}/{n}, "
+                     f"date {m['published']}/{n}")
+        if f.get("entities"):
+            lines.append(f"  automatic entities: {prf(f['entities']['micro'])}")
+        if f.get("meetings"):
+            mt = f["meetings"]
+            lines.append(f"  automatic meetings: {prf(mt)}; pages without a meeting given none: "
+                         f"{mt['pages_without_meeting_kept_empty']}/{mt['pages_without_meeting']}")
+    if "entities_auto_vs_gold" in figures:
+        auto = figures["entities_auto_vs_gold"]
+        lines.append(f"seeds, automatic entities against gold: {prf(auto['micro'])}")
+        lines += [f"  {label:<9} {prf(p)} ({p['tp'] + p['fn']} gold)" for label, p in auto["per_label"].items()]
+    if "events_auto_vs_gold" in figures:
+        lines.append(f"seeds, automatic events against gold: {prf(figures['events_auto_vs_gold'])}")
+    if "entity_agreement" in figures:
+        lines.append(f"agreement of the two gold passes (entities): {prf(figures['entity_agreement']['micro'])}")
+    if "near_duplicates" in figures:
+        near = figures["near_duplicates"]
+        lines.append(f"near duplicates on synthetic variants: precision {near['precision']:.3f}, recall {near['recall']:.3f}")
+    return lines
