@@ -179,3 +179,25 @@ def test_evaluate_reports_every_set(runner):
     [unseen] = figures["heldout"]
     assert unseen["set"]["name"] == "held-out set 3" and unseen["body"]["f1"] >= 0.95
     assert set(figures["entities_auto_vs_gold"]["micro"]) >= {"precision", "recall", "f1"}
+
+
+def test_the_output_folder_may_not_be_the_seeds_or_a_foreign_folder(seed_copy, runner, tmp_path):
+    result = runner.invoke(main, ["build", "--seeds", str(seed_copy), "--out", str(seed_copy), "--quiet"])
+    assert result.exit_code == 1 and "would replace the seeds folder" in result.output
+    assert sorted(p.name for p in seed_copy.glob("*.txt"))  # nothing lost
+    foreign = tmp_path / "notes"
+    foreign.mkdir()
+    (foreign / "todo.txt").write_text("keep me", encoding="utf-8")
+    result = runner.invoke(main, ["build", "--seeds", str(seed_copy), "--out", str(foreign), "--quiet"])
+    assert result.exit_code == 1 and "no built dataset" in result.output
+    assert (foreign / "todo.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_pages_without_a_body_are_not_duplicates_of_each_other(seed_copy, runner, tmp_path):
+    for name in ("menu_a.txt", "menu_b.txt"):
+        (seed_copy / name).write_text("الرئيسية\nسياسة\nاقتصاد\nرياضة\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert runner.invoke(main, ["build", "--seeds", str(seed_copy), "--out", str(out), "--quiet", "--workers", "1"]).exit_code == 0
+    records = {r["id"]: r for r in iter_rows(out, "documents")}
+    assert records["menu_b"]["dedup_cluster"] == "menu_b"
+    assert not [l for l in iter_rows(out, "links") if "menu_a" in (l["source"], l["target"])]

@@ -61,3 +61,10 @@ def test_partial_dates_keep_their_precision():
 def test_impossible_dates_are_dropped():
     assert find_dates("31/02/2019") != [] and resolve(find_dates("31/02/2019")[0], None).date is None
     assert find_dates("45/13/2019") == []
+
+
+def test_last_and_next_weekday_never_give_the_reference_day():
+    wednesday = dt.date(2019, 2, 6)
+    assert resolve(find_dates("الأربعاء الماضي")[0], wednesday).date == "2019-01-30"
+    assert resolve(find_dates("الأربعاء المقبل")[0], wednesday).date == "2019-02-13"
+    assert resolve(find_dates("الاثنين الماضي")[0], wednesday).date == "2019-02-04"

@@ -18,9 +18,37 @@ from akhbar import __version__
 from akhbar.read import InputError
 
 
+#: The held-out sets the card reports, in order.
+HELDOUT_SETS = (Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen"))
+
+
 def _fail(message: str) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
+
+
+def _gold_options(command):
+    """--gold-body, --heldout, --agreement: the gold data the card's figures are computed from."""
+    options = [
+        click.option("--gold-body", type=click.Path(path_type=Path), default=Path("tests/gold_body"), show_default=True,
+                     help="Gold body lines of seed pages (skipped when missing)."),
+        click.option("--heldout", type=click.Path(path_type=Path), multiple=True, default=HELDOUT_SETS, show_default=True,
+                     help="Folders of held-out pages with gold (<id>.txt, <id>.gold.json, optional <id>.entities.json); "
+                          "missing ones are skipped; repeat it for several."),
+        click.option("--agreement", type=click.Path(path_type=Path), default=Path("tests/agreement"), show_default=True,
+                     help="Two independent annotation passes (pass_a/, pass_b/), for the agreement figure."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run_options(command):
+    """--workers, --max-bytes: how pages are processed and which are refused."""
+    command = click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+                           help="Refuse a page larger than this many bytes.  [default: 5 MiB]")(command)
+    return click.option("--workers", type=click.IntRange(min=1), default=None,
+                        help="Worker processes for the per-page steps.  [default: number of cores]")(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,19 +68,10 @@ def main() -> None:
               help="Folder of raw pages (*.txt), with optional <id>.ann.json annotation files beside them.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("dataset"), show_default=True,
               help="Output folder: Parquet files under data/ and the Hugging Face card README.md. Replaced only when the build succeeds.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes for the per-page steps.  [default: number of cores]")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
-              help="Refuse a page larger than this many bytes.  [default: 5 MiB]")
+@_run_options
 @click.option("--card", type=click.Path(path_type=Path), default=None,
               help="Also write the human dataset card (the README without its YAML header) here.  [default: DATASET_CARD.md when --out is the default]")
-@click.option("--gold-body", type=click.Path(path_type=Path), default=Path("tests/gold_body"), show_default=True,
-              help="Gold body lines of seed pages, for the figures in the card (skipped when missing).")
-@click.option("--heldout", type=click.Path(path_type=Path), multiple=True,
-              default=(Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen")), show_default=True,
-              help="Folders of held-out pages with gold, for the figures in the card (missing ones are skipped); repeat it for several.")
-@click.option("--agreement", type=click.Path(path_type=Path), default=Path("tests/agreement"), show_default=True,
-              help="Two independent annotation passes (pass_a/, pass_b/), for the agreement figures in the card.")
+@_gold_options
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, card: Path | None,
           gold_body: Path, heldout: tuple[Path, ...], agreement: Path, quiet: bool) -> None:
@@ -72,6 +91,8 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
 
     if card is None and out == Path("dataset"):
         card = Path("DATASET_CARD.md")
+    if card is not None and not card.resolve().parent.is_dir():
+        _fail(f"{card}: the folder for the card does not exist")
     cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
                       max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=not quiet)
     with _locked(out):
@@ -79,6 +100,8 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
             report = build_dataset(cfg, card=card, gold_body=gold_body, heldout=list(heldout), agreement=agreement)
         except (InputError, RecordError) as err:
             _fail(f"{err}\nNothing was written: {out} is unchanged.")
+        except (OSError, ValueError) as err:  # e.g. an unreadable gold file of the card's figures
+            _fail(f"{err}\nThe build stopped; {out} is unchanged.")
     click.echo(report)
 
 
@@ -265,7 +288,7 @@ def add(files: tuple[Path, ...], page_id: str | None, seeds: Path, max_bytes: in
     with _locked(seeds):
         try:
             report = add_pages(list(files), cfg, page_id)
-        except AddError as err:
+        except (AddError, InputError) as err:
             _fail(f"{err}\nNothing was added: {seeds} is unchanged.")
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -286,17 +309,8 @@ def add(files: tuple[Path, ...], page_id: str | None, seeds: Path, max_bytes: in
               help="Also write the human dataset card here.  [default: DATASET_CARD.md when --out is the default]")
 @click.option("--changelog", type=click.Path(path_type=Path), default=Path("CHANGELOG.md"), show_default=True,
               help="The changelog the release entry is added to (its Unreleased notes move into the entry).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes for the per-page steps.  [default: number of cores]")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
-              help="Refuse a page larger than this many bytes.  [default: 5 MiB]")
-@click.option("--gold-body", type=click.Path(path_type=Path), default=Path("tests/gold_body"), show_default=True,
-              help="Gold body lines of seed pages, for the figures in the card (skipped when missing).")
-@click.option("--heldout", type=click.Path(path_type=Path), multiple=True,
-              default=(Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen")), show_default=True,
-              help="Folders of held-out pages with gold, for the figures in the card (missing ones are skipped); repeat it for several.")
-@click.option("--agreement", type=click.Path(path_type=Path), default=Path("tests/agreement"), show_default=True,
-              help="Two independent annotation passes (pass_a/, pass_b/), for the agreement figures in the card.")
+@_run_options
+@_gold_options
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def release(version: str, date_: str | None, seeds: Path, out: Path, card: Path | None, changelog: Path,
             workers: int | None, max_bytes: int | None, gold_body: Path, heldout: tuple[Path, ...], agreement: Path,
@@ -339,13 +353,7 @@ def release(version: str, date_: str | None, seeds: Path, out: Path, card: Path 
 @main.command()
 @click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
               help="Seed pages and their gold annotation files (<id>.ann.json).")
-@click.option("--gold-body", type=click.Path(path_type=Path), default=Path("tests/gold_body"), show_default=True,
-              help="Gold body lines of the seed pages.")
-@click.option("--heldout", type=click.Path(path_type=Path), multiple=True,
-              default=(Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen")), show_default=True,
-              help="Folders of held-out pages (<id>.txt, <id>.gold.json, optional <id>.entities.json); repeat it for several.")
-@click.option("--agreement", type=click.Path(path_type=Path), default=Path("tests/agreement"), show_default=True,
-              help="Two independent annotation passes (pass_a/, pass_b/) for the agreement figure.")
+@_gold_options
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
 def evaluate(seeds: Path, gold_body: Path, heldout: tuple[Path, ...], agreement: Path, as_json: bool) -> None:
     """Score the segmenter and the automatic annotators against gold data.

@@ -191,8 +191,10 @@ def resolve(mention: DateMention, reference: dt.date | None) -> ResolvedDate:
         elif reference is not None:
             day = _nearest(reference, m.month, m.day, m.direction)
     elif m.weekday is not None and m.direction and reference is not None:
-        delta = (m.weekday - reference.isoweekday()) % 7 or 7
-        day = reference + dt.timedelta(days=delta if m.direction == "next" else delta - 7)
+        if m.direction == "next":  # the coming one, never the reference day itself
+            day = reference + dt.timedelta(days=(m.weekday - reference.isoweekday()) % 7 or 7)
+        else:  # the last one before the reference day
+            day = reference - dt.timedelta(days=(reference.isoweekday() - m.weekday) % 7 or 7)
     if day is not None:
         agrees = None if m.weekday is None else day.isoweekday() == m.weekday
         return ResolvedDate(day.isoformat(), day.isoformat(), agrees)

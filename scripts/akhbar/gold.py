@@ -30,6 +30,8 @@ def load_annotations(path: Path, doc_id: str, sha256: str, raw_text: str) -> dic
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InputError(path, f"not a JSON file: {err}") from None
+    except OSError as err:
+        raise InputError(path, f"cannot be read: {err.strerror}") from None
     problems = list(schema_problems(data, ANNOTATIONS_SCHEMA))
     if problems:
         raise InputError(path, f"{problems[0]} ({len(problems)} schema problem(s); `akhbar validate --seeds` lists them all)")

@@ -163,10 +163,14 @@ def process_pages(paths: list[Path], counts: CorpusLineCounts, cfg: BuildConfig)
         # held, and then waits forever. forkserver starts workers from a clean single-threaded process.
         context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
         with context.Pool(cfg.workers, initializer=_init_worker, initargs=(counts, cfg)) as pool:
-            # imap keeps input order, so the output does not depend on the number of workers.
-            for result in pool.imap(_process_in_worker, paths, chunksize=max(1, cfg.batch_size // cfg.workers)):
-                yield result
-                bar.update()
+            # imap keeps input order, so the output does not depend on the number of workers; paths
+            # go in windows of batch_size × workers, so results never pile up beyond one window.
+            window = cfg.batch_size * cfg.workers
+            for start in range(0, len(paths), window):
+                chunk = paths[start:start + window]
+                for result in pool.imap(_process_in_worker, chunk, chunksize=max(1, cfg.batch_size // cfg.workers)):
+                    yield result
+                    bar.update()
     bar.close()
 
 
@@ -193,6 +197,18 @@ def redate_from_duplicate(record: dict, reference: str) -> dict:
     return {**record, "events": events}
 
 
+def check_output_folder(seeds: Path, out: Path) -> None:
+    """Refuse an output folder whose replacement would destroy input or unrelated files."""
+    seeds, target = seeds.resolve(), out.resolve()
+    if target == seeds or target in seeds.parents:
+        raise InputError(out, f"the output folder would replace the seeds folder {seeds} (choose another --out)")
+    if target.exists() and not target.is_dir():
+        raise InputError(out, "the output path is a file, not a folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / "data").is_dir():
+        raise InputError(out, "the output folder holds files but no built dataset (no data/ folder); "
+                              "refusing to replace it (choose an empty or new --out)")
+
+
 def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | None = None,
                   heldout: list[Path] = (), agreement: Path | None = None) -> str:
     """Run the whole build into ``cfg.out``; return a one-paragraph report.
@@ -200,6 +216,7 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
     Raises :class:`InputError` for a page or annotation file that cannot be used and
     :class:`RecordError` for a record that breaks the schema; ``cfg.out`` is then untouched.
     """
+    check_output_folder(cfg.seeds, cfg.out)
     paths = seed_paths(cfg.seeds)
     counts = count_lines(paths, cfg)
     limits = {"rows_per_group": cfg.rows_per_group, "rows_per_file": cfg.rows_per_file}
@@ -209,13 +226,16 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
         staged = ShardWriter(stage, "documents", document_features(), **limits)
         entity_rows = ShardWriter(tmp, "entities", row_features("entity"), **limits)
         items: list[tuple[str, str, np.ndarray]] = []
+        ids: list[str] = []
         published: dict[str, str] = {}
         for result in process_pages(paths, counts, cfg):
             record = result.record
             staged.add(record)
             for entity in record["entities"]:
                 entity_rows.add({"document_id": record["id"], **entity})
-            items.append((record["id"], result.exact_key, result.signature))
+            ids.append(record["id"])
+            if record["body_text"].strip():  # pages with no article body are no one's duplicate
+                items.append((record["id"], result.exact_key, result.signature))
             if record["published"]:
                 published[record["id"]] = record["published"]
         staged.close()
@@ -223,8 +243,8 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
 
         # link: duplicates first, since their groups date the events of undated copies
         duplicate_links = links.find_links(items, cfg.links)
-        clusters = links.dedup_clusters([doc_id for doc_id, _, _ in items], duplicate_links)
-        del items
+        clusters = links.dedup_clusters(ids, duplicate_links)
+        del items, ids
         dated_member = {}
         for doc_id in sorted(published):
             dated_member.setdefault(clusters[doc_id], published[doc_id])

@@ -11,7 +11,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from akhbar.normalize import INVISIBLE_CHARACTERS
 
@@ -108,9 +107,3 @@ def seed_paths(seeds_dir: Path) -> list[Path]:
         if annotation.name[: -len(".ann.json")] not in pages:
             raise InputError(annotation, f"no page {annotation.name[: -len('.ann.json')]}.txt for this annotation file")
     return paths
-
-
-def read_pages(seeds_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Page]:
-    """Stream the pages of a seeds folder in id order."""
-    for path in seed_paths(seeds_dir):
-        yield read_page(path, max_bytes)
