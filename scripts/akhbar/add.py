@@ -29,7 +29,6 @@ import bisect
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +41,7 @@ from akhbar.metadata import extract_metadata
 from akhbar.read import DEFAULT_MAX_BYTES, ID_PATTERN, InputError, decode, read_page, seed_paths
 from akhbar.segment import CorpusLineCounts, SegmentConfig, segment
 from akhbar.validate import annotation_findings
+from akhbar.write import write_bytes_atomic
 
 _NUMBERED = re.compile(r"^([0-9]+)_")
 
@@ -216,12 +216,6 @@ def draft_annotations(doc_id: str, sha256: str, body: _Body) -> tuple[dict, list
 
 # --- 5. write -------------------------------------------------------------------------------------
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 def annotation_bytes(data: dict) -> bytes:
     """An annotation file as the seeds hold them: UTF-8 JSON, one-space indent, final newline."""
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -335,8 +329,8 @@ def add_pages(files: list[Path], cfg: AddConfig, page_id: str | None = None) -> 
     for page in named:
         target = cfg.seeds / f"{page.id}.txt"
         ann = cfg.seeds / f"{page.id}{ANNOTATION_SUFFIX}"
-        _write_atomic(target, page.data)
-        _write_atomic(ann, annotation_bytes(drafts[page.id]))
+        write_bytes_atomic(target, page.data)
+        write_bytes_atomic(ann, annotation_bytes(drafts[page.id]))
         added.append(Added(page.id, page.source, target, ann, len(drafts[page.id]["entities"]),
                            len(drafts[page.id]["events"])))
     return AddReport(added, warnings)

@@ -590,6 +590,7 @@ def time_stages(paths: list[Path], workdir: Path) -> dict:
     from dataclasses import asdict as link_dict
 
     from akhbar import evaluation, links
+    from akhbar.events import identifies_meeting
     from akhbar.card import render_card
     from akhbar.pipeline import BuildConfig
     from akhbar.schema import LINK_FEATURES, document_features, row_features
@@ -632,7 +633,8 @@ def time_stages(paths: list[Path], workdir: Path) -> dict:
             documents.add(record)
             for event in record["events"]:
                 event_rows.add({"document_id": record["id"], **event})
-            event_keys.append((record["id"], [e["event_key"] for e in record["events"]]))
+            event_keys.append((record["id"], [e["event_key"] for e in record["events"]
+                                              if identifies_meeting(e["event_key"])]))
         documents.close()
         event_rows.close()
     with clock("links"):

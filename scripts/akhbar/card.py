@@ -6,7 +6,6 @@ figures (:mod:`akhbar.evaluation`), never typed by hand, so the card cannot drif
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -16,7 +15,7 @@ import yaml
 from akhbar import __version__
 from akhbar.links import LinkConfig
 from akhbar.schema import DOCUMENT_SCHEMA, load_schema
-from akhbar.write import SPLIT, iter_rows
+from akhbar.write import SPLIT, iter_rows, write_bytes_atomic
 
 CONFIG_ORDER = ("documents", "entities", "events", "links")
 CONFIG_PURPOSE = {
@@ -69,10 +68,8 @@ def strip_front_matter(text: str) -> str:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def _table(header: list[str], rows: list[list]) -> str:

@@ -131,3 +131,11 @@ def replace_dir(staged: Path, target: Path) -> None:
         raise
     if old.exists():
         shutil.rmtree(old)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary sibling file and a rename: readers see the
+    old file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    tmp.replace(path)
