@@ -11,7 +11,7 @@ import pytest
 from filelock import FileLock
 
 from akhbar import entities as entity_annotator
-from akhbar.add import BodyToRaw, next_ids
+from akhbar.add import next_ids
 from akhbar.cli import main
 from akhbar.gold import BodyProjection
 from akhbar.read import ID_PATTERN
@@ -179,7 +179,8 @@ def test_a_second_writer_waits_then_fails(runner, seeds, monkeypatch):
 
 def test_body_to_raw_inverts_the_projection():
     spans = [(10, 20), (25, 40), (41, 41 + 5)]
-    project, to_raw = BodyProjection(spans), BodyToRaw(spans)
+    project = BodyProjection(spans)
+    to_raw = project.to_raw
     for start, end in [(10, 12), (25, 40), (30, 31), (41, 46)]:
         assert to_raw(*project(start, end)) == (start, end)
     assert to_raw(8, 13) is None  # crosses the break between paragraphs 1 and 2

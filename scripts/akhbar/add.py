@@ -25,7 +25,6 @@ A refused file stops the whole command: nothing is written, and every refusal is
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 import json
@@ -37,6 +36,7 @@ from akhbar import entities as entity_annotator
 from akhbar import events as event_extractor
 from akhbar import links
 from akhbar.gold import SUFFIX as ANNOTATION_SUFFIX
+from akhbar.gold import BodyProjection
 from akhbar.metadata import extract_metadata
 from akhbar.read import DEFAULT_MAX_BYTES, ID_PATTERN, InputError, decode, read_page, seed_paths
 from akhbar.segment import CorpusLineCounts, SegmentConfig, segment
@@ -150,36 +150,13 @@ def _body(raw_text: str, cfg: AddConfig, counts: CorpusLineCounts) -> _Body:
 
 # --- 4. draft -----------------------------------------------------------------------------------
 
-class BodyToRaw:
-    """Maps body_text offsets back to raw_text offsets (the inverse of :class:`akhbar.gold.BodyProjection`)."""
-
-    def __init__(self, body_spans: list[tuple[int, int]]):
-        self.spans = body_spans
-        self.starts = []
-        position = 0
-        for start, end in body_spans:
-            self.starts.append(position)
-            position += end - start + 1  # + the "\n" that joins paragraphs
-
-    def __call__(self, start: int, end: int) -> tuple[int, int] | None:
-        """Raw offsets of body span [start, end), or None when it crosses a paragraph break."""
-        k = bisect.bisect_right(self.starts, start) - 1
-        if k < 0:
-            return None
-        raw_start, raw_end = self.spans[k]
-        shift = raw_start - self.starts[k]
-        if end + shift > raw_end:
-            return None
-        return start + shift, end + shift
-
-
 _ANNOTATION_EVENT_FIELDS = ("id", "type", "subtype", "trigger", "date", "date_text", "realis", "place", "virtual",
                             "participants", "attendance", "role")
 
 
 def draft_annotations(doc_id: str, sha256: str, body: _Body) -> tuple[dict, list[str]]:
     """The draft annotation file of one page (raw_text offsets) and warnings for what could not be mapped."""
-    to_raw = BodyToRaw(body.body_spans)
+    to_raw = BodyProjection(body.body_spans).to_raw
     entities = entity_annotator.annotate_entities(body.body_text, body.published)
     events = event_extractor.extract_events(body.body_text, entities, body.published)
     warnings, kept_entities, kept_events = [], [], []

@@ -9,6 +9,7 @@ record's ``warnings``.
 
 from __future__ import annotations
 
+import bisect
 import json
 from pathlib import Path
 
@@ -59,14 +60,16 @@ def load_annotations(path: Path, doc_id: str, sha256: str, raw_text: str) -> dic
 
 
 class BodyProjection:
-    """Maps raw_text offsets into body_text offsets, given the body spans."""
+    """Maps offsets between raw_text and body_text, given the body spans (both directions)."""
 
     def __init__(self, body_spans: list[tuple[int, int]]):
         self.spans = body_spans
-        self.shift = []
+        self.shift = []  # raw offset + shift = body offset, per span
+        self.body_starts = []
         position = 0
         for start, end in body_spans:
             self.shift.append(position - start)
+            self.body_starts.append(position)
             position += end - start + 1  # + the "\n" that joins paragraphs
 
     def __call__(self, start: int, end: int) -> tuple[int, int] | None:
@@ -75,6 +78,16 @@ class BodyProjection:
             if s <= start and end <= e:
                 return start + shift, end + shift
         return None
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int] | None:
+        """Raw offsets of body span [start, end), or None when it crosses a paragraph break."""
+        k = bisect.bisect_right(self.body_starts, start) - 1
+        if k < 0:
+            return None
+        shift = self.shift[k]
+        if end - shift > self.spans[k][1]:
+            return None
+        return start - shift, end - shift
 
 
 def project_gold(data: dict, body_spans: list[tuple[int, int]]) -> tuple[list[dict], list[dict], list[str]]:
