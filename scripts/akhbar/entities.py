@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -52,7 +53,7 @@ from akhbar.lexicon import rows
 from akhbar.normalize import normalize, normalize_with_offsets, view_span_to_text
 
 ANNOTATOR = "ner_lexicon"
-VERSION = "2"
+VERSION = "3"
 SOURCE = f"auto:{ANNOTATOR}@{VERSION}"
 
 #: Gazetteer files that go into the automaton, each row ``surface, canonical, label[, flags]``.
@@ -131,6 +132,9 @@ class Lexicon:
     units: dict[str, tuple[str, str]]
     standard: dict[str, str] = field(default_factory=dict)  # normalised variant token -> standard
     date_starts: frozenset[str] = frozenset()
+    frequent: frozenset[str] = frozenset()  # every word of common_words.tsv, names included
+    #: person-name key -> positions where one of its spellings writes a hamza on the alif
+    hamza_at: dict[str, frozenset[int]] = field(default_factory=dict)
 
 
 def _gazetteer(name: str) -> tuple[tuple[str, ...], ...]:
@@ -170,11 +174,20 @@ def lexicon() -> Lexicon:
     table: dict[str, dict[tuple[Entry, bool], None]] = {}
     org_alone: set[str] = set()
     all_rows = []
+    first_names = {normalize(r[0]): r[1] for r in _gazetteer("first_names.tsv")}
+    frequent = frozenset(normalize(r[0]) for r in _gazetteer("common_words.tsv"))
+    hamza_at: dict[str, set[int]] = {}
     for name in GAZETTEERS:
         for row in _gazetteer(name):
             surface, canonical, label = row[0], row[1], row[2]
+            if _misleading_variant(surface, canonical, label, first_names, frequent):
+                continue
             flags = frozenset(f for f in (row[3].split(",") if len(row) > 3 else []) if f)
             all_rows.append((surface, Entry(label, canonical, flags)))
+            if label == "PERS":
+                key, where = normalize_with_offsets(re.sub(r"\s+", " ", surface.strip()))
+                hamza_at.setdefault(key, set()).update(
+                    i for i, o in enumerate(where[:-1]) if surface.strip()[o] in _HAMZA_ALIF)
             if label == "ORG" and " " not in surface.strip():
                 org_alone.add(normalize(surface))
     for surface, entry in all_rows:
@@ -194,7 +207,6 @@ def lexicon() -> Lexicon:
         automaton.add_word(key, (len(key), tuple(entries)))
     automaton.make_automaton()
 
-    first_names = {normalize(r[0]): r[1] for r in _gazetteer("first_names.tsv")}
     name_parts = set(first_names) | _NAME_PARTICLES
     for surface, entry in all_rows:
         if entry.label == "PERS":
@@ -216,7 +228,26 @@ def lexicon() -> Lexicon:
     date_starts |= {normalize(w) for w in ("عام", "سنة", "العام", "أمس", "اليوم", "غدا", "يوم", "شهر",
                                             "أول", "البارحة", "بعد")}
     return Lexicon(automaton, first_names, common, very_common, frozenset(name_parts), cues, numbers,
-                   currencies, units, standard, frozenset(date_starts))
+                   currencies, units, standard, frozenset(date_starts), frequent,
+                   {k: frozenset(v) for k, v in hamza_at.items()})
+
+
+_HAMZA_ALIF = frozenset("أإآ")
+
+
+def _misleading_variant(surface: str, canonical: str, label: str, first_names, frequent) -> bool:
+    """True for a generated one-word spelling that reads first as something else.
+
+    GeoNames lists رىم (→ ريم, a given name) for Rome, and the nisba plural مجريات ("the course of
+    events") is an ordinary word before it is "Hungarian women". Such a spelling would tag every
+    Reem and every مجريات; the place or nationality keeps its other spellings.
+    """
+    key = normalize(surface.strip())
+    if " " in key or key == normalize(canonical):
+        return False
+    if label in ("GPE", "LOC"):
+        return key in first_names
+    return label == "NORP" and key.endswith("ات") and key in frequent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,7 +347,7 @@ def _strip_wa(token: str) -> str:
 # 1. Lexical matches
 
 
-def _lexical_matches(view: str, lex: Lexicon) -> list[Match]:
+def _lexical_matches(view: str, lex: Lexicon, text: str, origin: list[int]) -> list[Match]:
     """Every gazetteer match on word boundaries, ambiguous ones confirmed, overlaps resolved."""
     raw: list[tuple[Match, bool, bool]] = []
     for end_index, (length, entries) in lex.automaton.iter(view):
@@ -343,17 +374,23 @@ def _lexical_matches(view: str, lex: Lexicon) -> list[Match]:
             continue
         if rg and not (m.end + 1 in glue_starts and m.roles() & _GLUE_LABELS):
             continue
-        m = _confirm(view, m, lex)
+        m = _confirm(view, m, lex, text, origin)
         if m is not None:
             kept.append(m)
     return _longest_first(kept)
 
 
-def _confirm(view: str, m: Match, lex: Lexicon) -> Match | None:
-    """Drop the entries of ``m`` whose flags need a context the text does not give."""
+def _confirm(view: str, m: Match, lex: Lexicon, text: str, origin: list[int]) -> Match | None:
+    """Drop the entries of ``m`` whose flags need a context the text does not give, and the
+    matches that are the tail of an ordinary word (``بنوك`` is not ب + the town نوك)."""
+    key = view[m.start:m.end]
+    if m.prefix and " " not in key and m.prefix + key in lex.frequent and key not in lex.frequent:
+        return None
     prev = _prev_token(view, m.start - len(m.prefix))
     entries = []
     for e in m.entries:
+        if e.label == "PERS" and not _hamza_agrees(key, m.start, lex, text, origin):
+            continue  # ترأس (he chaired) is not تراس (Truss): a name spelt without the hamza
         if "ambig" in e.flags and not m.prefix and _strip_wa(prev) not in lex.cues and prev not in lex.cues:
             continue
         if "noadj" in e.flags and _strip_wa(prev) not in {"تنظيم", "تنظيمي"}:
@@ -365,6 +402,15 @@ def _confirm(view: str, m: Match, lex: Lexicon) -> Match | None:
         return None
     m.entries = tuple(entries)
     return m
+
+
+def _hamza_agrees(key: str, start: int, lex: Lexicon, text: str, origin: list[int]) -> bool:
+    """False when the text writes a hamza inside a word where no spelling of the name has one."""
+    allowed = lex.hamza_at.get(key, frozenset())
+    for i in range(len(key)):
+        if i and _is_word(key[i - 1]) and text[origin[start + i]] in _HAMZA_ALIF and i not in allowed:
+            return False
+    return True
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:
@@ -479,13 +525,14 @@ def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: L
                 break
             if bridge:
                 qualified = True
-            elif n.has("_HEAD") and n.prefix == "" and (not qualified or m.flagged("_HEAD", "full") and j == i + 1):
+            elif n.has("_HEAD") and n.prefix == "" and (not qualified or m.flagged("_HEAD", "full") and j == i + 1
+                                                        and not m.flagged("_HEAD", "solo")):
                 plural, solo = n.flagged("_HEAD", "plural"), solo or n.flagged("_HEAD", "solo")
                 qualified = qualified or n.flagged("_HEAD", "full")
             elif n.has("_COMPL") and (n.prefix == "" or n.prefix == "و" and prev.has("_COMPL")):
                 qualified = True
-            elif n.prefix == "" and (is_entity(n, "NORP") or is_entity(n, "GPE")):
-                qualified = True
+            elif n.prefix == "" and (is_entity(n, "NORP") or is_entity(n, "GPE") and not m.flagged("_HEAD", "noorg")):
+                qualified = True  # a sports role is not qualified by a place: المهاجم | بغداد بونجاح
             elif (is_entity(n, "ORG") and not plural and not m.flagged("_HEAD", "noorg")
                   and (n.prefix == "" or n.prefix == "ل")):
                 qualified = True
@@ -520,6 +567,60 @@ def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: L
             continue
         out.append(m)
     return out
+
+
+def _offices(view: str, items: list[Match], text: str, origin: list[int], lex: Lexicon) -> list[Match]:
+    """Stage 2f: a bare title head right before an institution the patterns built is one OCC
+    (``محافظ`` + ``البنك المركزي المصري``, guideline rule 9), unless the head is plural or a
+    sports role (rule 8: ``وزراء خارجية`` | ``التحالف الدولي``، ``مدرب`` | ``الوحدة``)."""
+    out: list[Match] = []
+    for m in items:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label is None and prev.has("_HEAD") and m.label == "ORG"
+                and m.stage == 2 and m.prefix == "" and _adjacent(view, prev, m)
+                and not prev.flagged("_HEAD", "plural") and not prev.flagged("_HEAD", "noorg")):
+            occ = Match(prev.start, m.end, (), prev.prefix, prev.contracted, "OCC")
+            occ.canonical = _canonical_text(text, origin, occ.start, occ.end, lex, prev.contracted)
+            out[-1] = occ
+            continue
+        out.append(m)
+    return out
+
+
+_STATE_HEAD = re.compile(r"(?:^|(?<=\s))((?:و|ف|ب|ل|وب|ول)?)جمهوريه $")
+_TEAM_HEAD = re.compile(r"(?:^|(?<=\s))((?:و|ف|ب|ل|وب|ول)?)(?:ال)?منتخب(?: الوطني| الاولمبي| الاول)? $")
+#: لـ"صدى الأطلس" أن …: a name in quotes that something was said to (guideline rule 12).
+_CITED = re.compile(r"(?:^|(?<=\s))(?:[وف]?ل) ?[\"“«]((?:[^\W\d_]+ ?){1,3})[\"”»](?= (?:ان|بان)\b|[،,.:])")
+
+
+def _headed_names(view: str, items: list[Match]) -> list[Match]:
+    """Stage 2g: ``جمهورية توغو`` (GPE) and ``المنتخب الوطني الجزائري``، ``منتخب المغرب`` (ORG),
+    guideline rule 11: the head belongs to the name; ``القاهرة الجديدة`` is a city of its own."""
+    found = []
+    for m in items:
+        entity = m.entity() if m.label is None else Entry(m.label, m.canonical or "")
+        if entity is None or m.prefix:
+            continue
+        before = view[max(0, m.start - 30):m.start]
+        state = _STATE_HEAD.search(before) if entity.label == "GPE" else None
+        team = _TEAM_HEAD.search(before) if entity.label in ("NORP", "GPE") else None
+        head = state or team
+        if entity.label == "GPE" and view.startswith(" الجديده", m.end) and not _is_word(view[m.end + 8:m.end + 9] or " "):
+            # العلمين الجديدة، القاهرة الجديدة: a new city is a city of its own
+            found.append(Match(m.start, m.end + 8, (), "", False, "GPE", None, stage=2))
+        if head:
+            start = m.start - len(before) + head.start() + len(head.group(1))
+            found.append(Match(start, m.end, (), head.group(1), False, "GPE" if state else "ORG",
+                               entity.canonical if state else None, stage=2))
+    return found
+
+
+def _cited_media(view: str) -> list[Match]:
+    """Stage 2g: a news outlet cited in quotes after لـ (قال لـ"دجلة" إن …) is an ORG."""
+    found = []
+    for hit in _CITED.finditer(view):
+        found.append(Match(hit.start(1), hit.end(1), (), "", False, "ORG", None, stage=2))
+    return found
 
 
 def _counted(view: str, m: Match, before: list[Match], lex: Lexicon) -> bool:
@@ -982,7 +1083,8 @@ def _guess_name(view: str, pos: int, lex: Lexicon, taken: set[int], after_title:
             # A second word may be a frequent-ish surname (برايس); a third must be rare. A verb in the
             # imperfect or the future (يلجأ، سيعقد، ستعقد) ends the name.
             ok = (not _is_common(token, lex, very=len(tokens) < 2) and len(token) >= 2
-                  and token[0] not in "وي" and not re.match(r"س[يتن].{2}", token))
+                  and token[0] not in "وي" and not re.match(r"س[يتن].{2}", token)
+                  and not _possessed_noun(token, lex))
         if not ok:
             break
         tokens.append((s, e))
@@ -1002,6 +1104,66 @@ def _guess_name(view: str, pos: int, lex: Lexicon, taken: set[int], after_title:
                 or len(token) < 4 or token[0] == "ي"):
             return None
     return tokens[0][0], tokens[-1][1]
+
+
+_LINEAGE = re.compile(r" (?:بن|بنت|ابن) ([^\W\d_]+)")
+
+
+def _extend_lineage(view: str, person: Match, lex: Lexicon, taken: set[int]) -> None:
+    """Take the rest of a بن chain into a name (فيصل بن فرحان + بن عبدالله, guideline rule 10)."""
+    while True:
+        link = _LINEAGE.match(view, person.end)
+        if not link or any(k in taken for k in range(link.start(1), link.end())):
+            return
+        token = link.group(1)
+        if not (token in lex.name_parts or not _is_common(token, lex)) or _possessed_noun(token, lex):
+            return
+        taken.update(range(person.end, link.end()))
+        person.end = link.end()
+
+
+def _possessed_noun(token: str, lex: Lexicon) -> bool:
+    """True for a noun with a pronoun suffix (بصمته "his mark", مسيرتها): never a name's last word."""
+    for suffix in ("تهما", "تهم", "تها", "ته"):
+        if token.endswith(suffix) and token[: -len(suffix)] + "ه" in lex.frequent:
+            return True
+    for suffix in ("هما", "هم", "ها", "ه"):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3 and token[: -len(suffix)] in lex.frequent:
+            return True
+    return False
+
+
+_APPOSITION = re.compile(r"، (?:وهو |وهي )?$")
+
+
+def _name_before_apposition(view: str, pos: int, lex: Lexicon, taken: set[int]) -> tuple[int, int] | None:
+    """``مع حسن عبد الله، محافظ …``، ``ويقول حسن مطر، وهو مربي جاموس``: the two or three name-like
+    words before a comma and a title are a name when the first is a known given name."""
+    comma = _APPOSITION.search(view, max(0, pos - 12), pos)
+    if comma is None:
+        return None
+    words = list(re.finditer(r"[^\W\d_]+", view[max(0, comma.start() - 40):comma.start()]))
+    base = max(0, comma.start() - 40)
+    run: list[tuple[int, int]] = []
+    for w in reversed(words):
+        s, e = base + w.start(), base + w.end()
+        if (run and view[e:run[0][0]] != " ") or (not run and e != comma.start()) or any(k in taken for k in range(s, e)):
+            break
+        token = w.group()
+        if token in _FUNCTION_WORDS or _possessed_noun(token, lex):
+            break
+        run.insert(0, (s, e))
+        if len(run) == 3:
+            break
+    # the run starts at its first given name (مع is not part of it)
+    while run and view[run[0][0]:run[0][1]] not in lex.first_names:
+        run.pop(0)
+    if len(run) < 2 or view[run[-1][0]:run[-1][1]] in _NAME_PARTICLES:
+        return None
+    s = run[0][0]
+    if s > 0 and _is_word(view[s - 1]):
+        return None
+    return s, run[-1][1]
 
 
 def _nationality_before_name(view: str, m: Match) -> bool:
@@ -1055,7 +1217,14 @@ def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[
                 if (entry is not None and entry.label == "GPE"
                         and view[m.end:n.start - len(n.prefix)].strip() in ("", "في", "لدى")):
                     span = _guess_name(view, n.end, lex, taken, after_title=True)
+                    if (span is not None and not n.prefix and " " not in view[n.start:n.end]
+                            and not view[m.end:n.start].strip()):
+                        # ... or be a given name: المهاجم بغداد بونجاح (a player is not "of Baghdad")
+                        taken.difference_update(range(n.start, n.end))
+                        span = (n.start, span[1])
             add(span)
+        if m.label == "OCC":
+            add(_name_before_apposition(view, m.start - len(m.prefix), lex, taken))
         elif _nationality_before_name(view, m):
             # البرازيلي فابيو سانتوس: a nationality noun before a full (two-word) name.
             span = _guess_name(view, m.end, lex, taken, after_title=True)
@@ -1086,6 +1255,8 @@ def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[
 
     # Surnames of the document's full names, alone elsewhere in it (نولاند after فيكتوريا نولاند).
     persons = [m for m in items if m.entity() is not None and m.entity().label == "PERS"] + found
+    for p in persons:
+        _extend_lineage(view, p, lex, taken)
     surnames: dict[str, str | None] = {}
     for p in persons:
         words = view[p.start:p.end].split()
@@ -1129,6 +1300,10 @@ _CLOCK_WORDS = frozenset(normalize(w) for w in (
 _CLOCK_HOURS = frozenset(normalize(w) for w in (
     "الواحدة", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة", "التاسعة",
     "العاشرة", "الحادية", "منتصف"))
+
+
+_DAYPART_ADVERBS = frozenset(normalize(w) for w in (
+    "صباحا", "مساء", "مساءا", "ليلا", "ظهرا", "عصرا", "فجرا", "زوالا", "صباحاً", "مساءً", "عصراً"))
 
 
 def _vague_number(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, int, int] | None:
@@ -1324,6 +1499,11 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
                 add(s, end, "TIME", None)
                 i = j
                 continue
+        # الرابعة عصرا: an hour word with its part of the day
+        if tok in _CLOCK_HOURS and i + 1 < len(tokens) and tokens[i + 1][0] in _DAYPART_ADVERBS:
+            add(s, tokens[i + 1][2], "TIME", None)
+            i += 2
+            continue
         # 17:15، 17:15:47
         if tok.isdigit() and i + 2 < len(tokens) and view[e:tokens[i + 1][1]] == ":" and tokens[i + 1][0].isdigit():
             j, end = i + 1, tokens[i + 1][2]
@@ -1338,8 +1518,16 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
             add(s, tokens[i + 2][2], "DATE", None)
             i += 3
             continue
-        # الـ15 (digits after the article)
+        # الـ15 (digits after the article); الـ72 ساعة المقبلة is a period
         if tok == "ال" and i + 1 < len(tokens) and tokens[i + 1][1] == e and tokens[i + 1][0].isdigit():
+            unit = _phrase_at(tokens, i + 2, lex.units, view)
+            if unit and unit[0][1] == "time":
+                nxt, end = unit[1], unit[2]
+                if nxt < len(tokens) and tokens[nxt][0] in _PERIOD_MODIFIERS:
+                    nxt, end = nxt + 1, tokens[nxt][2]
+                add(s, end, "DATE", None)
+                i = nxt
+                continue
             value = _digits_value(tokens[i + 1][0])
             add(s, tokens[i + 1][2], "ORDINAL", _fmt(value) if value is not None else None)
             i += 2
@@ -1358,10 +1546,16 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
         # A range "خمسة وستة كيلومترات": a second number joined by و, then a unit or a currency.
         second = None
         if j < len(tokens) and tokens[j][0].startswith("و") and not view[end:tokens[j][1]].strip(" "):
-            cand = _parse_number([(tokens[j][0][1:], tokens[j][1] + 1, tokens[j][2])] + tokens[j + 1:], 0, view, lex) \
-                if len(tokens[j][0]) > 1 else None
+            if len(tokens[j][0]) > 1:
+                cand = _parse_number([(tokens[j][0][1:], tokens[j][1] + 1, tokens[j][2])] + tokens[j + 1:], 0, view, lex)
+                offset = j
+            elif j + 1 < len(tokens) and tokens[j + 1][1] == tokens[j][2]:  # و42: the digits are a token
+                cand = _parse_number(tokens[j + 1:], 0, view, lex)
+                offset = j + 1
+            else:
+                cand = None
             if cand is not None:
-                cand.next_index += j
+                cand.next_index += offset
                 if (_phrase_at(tokens, cand.next_index, lex.currencies, view)
                         or _phrase_at(tokens, cand.next_index, lex.units, view)):
                     second = cand
@@ -1399,11 +1593,15 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
             i = nxt
             continue
         if not number.words and len(tokens[i][0]) == 4 and 1900 <= value <= 2100 and j == i + 1:
-            # A bare year ("منذ 2014"، "© 2023") is not a count: only "2000 مقاتل" is.
+            # A bare year ("منذ 2014"، "نسخة 1990 التي") is a DATE, not a count: only "2000 مقاتل" is.
+            # After a cue find_dates makes the longer DATE (عام 2014), which wins the merge.
             prev = tokens[i - 1][0] if i > 0 else ""
             counted = (j < len(tokens) and tokens[j][0][0].isalpha() and not view[end:tokens[j][1]].strip()
-                       and tokens[j][0] not in lex.date_starts)
+                       and tokens[j][0] not in lex.date_starts and tokens[j][0] not in _FUNCTION_WORDS
+                       and not tokens[j][0].startswith(("بال", "وال", "فال", "كال", "لل")))
             if prev in _YEAR_CUES or (i > 0 and tokens[i - 1][2] == tokens[i][1]) or not counted:
+                if not (i > 0 and tokens[i - 1][2] == tokens[i][1]):
+                    add(start, end, "DATE", str(value))
                 i = j
                 continue
         add(start, end, "CARDINAL", _fmt(value))
@@ -1435,23 +1633,49 @@ def _periods(view: str, lex: Lexicon) -> list[Match]:
     def word(j: int) -> str:
         return tokens[j][0] if j < len(tokens) else ""
 
+    starts = _period_starts()
+
     def bare(tok: str) -> tuple[str, int]:
         for k in (0, 1, 2):
-            if tok[k:] and (k == 0 or tok[:k] in _PROCLITIC_CHAINS) and tok[k:] in lex.date_starts | words.get("TIME_UNIT_BARE", frozenset()) | words.get("SEASON", frozenset()) | words.get("CLOCK_PLURAL", frozenset()) | _month_words():
+            if tok[k:] and (k == 0 or tok[:k] in _PROCLITIC_CHAINS) and tok[k:] in starts:
                 return tok[k:], k
         return tok, 0
 
     units, few = words.get("TIME_UNIT_BARE", frozenset()), words.get("FEW_ADJ", frozenset())
     for i, (tok, s, e) in enumerate(tokens):
         core, k = bare(tok)
-        # منذ سنوات، بعد نحو عام
+        # منذ سنوات، بعد نحو عام، لعقود، أكثر من عام
         if core in units:
             prev = word(i - 1) if joined(i) else ""
+            more_than = prev == "من" and joined(i - 1) and word(i - 2) in _MORE_LESS
             if joined(i + 1) and word(i + 1) in few:
                 add(s + k, tokens[i + 1][2], "DATE")
-            elif not k and prev in words.get("DURATION_CUE", ()) and not (i + 1 < len(tokens) and joined(i + 1)
-                                                                       and word(i + 1)[:1].isdigit()):
-                add(s, e, "DATE")
+            elif (not k and (prev in words.get("DURATION_CUE", ()) or more_than)
+                  or tok[:k].endswith("ل") and core in _PLURAL_UNITS) and not (
+                    i + 1 < len(tokens) and joined(i + 1) and word(i + 1)[:1].isdigit()):
+                add(s + k, e, "DATE")
+        # اليوم (today, nowadays) alone; not اليوم الوطني, اليوم الأول
+        elif core == _TODAY and not (joined(i + 1) and word(i + 1).startswith("ال")):
+            add(s + k, e, "DATE")
+        # يوم الجمعة (a weekday in general)
+        elif core == _DAY and joined(i + 1) and word(i + 1) in _weekday_words():
+            add(s + k, tokens[i + 1][2], "DATE")
+        # القرن العشرين، النصف الثاني من القرن التاسع عشر، سبعينيات القرن الماضي
+        elif core == _CENTURY or core.endswith(_DECADE_ENDING) and core[:-len(_DECADE_ENDING)].lstrip("ال") in _DECADE_STEMS:
+            start, j = s + k, i + 1
+            if core != _CENTURY and joined(j) and word(j) == _CENTURY:
+                j += 1
+            if word(j - 1) == _CENTURY:
+                words_left = 3
+                while joined(j) and words_left and (word(j) in _CENTURY_WORDS or word(j) in _PERIOD_MODIFIERS
+                                                    or word(j) in (_PAST, _CURRENT)):
+                    j, words_left = j + 1, words_left - 1
+                if j == i + 1:
+                    continue  # القرن alone
+            half = _HALF_OF.search(view, max(0, start - 24), start)
+            if half:
+                start = half.start()
+            add(start, tokens[j - 1][2], "DATE")
         # الموسم الحالي، الموسم الزراعي المقبل، المواسم السابقة
         elif core in words.get("SEASON", ()) and joined(i + 1):
             mods = words.get("SEASON_MOD", frozenset())
@@ -1479,6 +1703,32 @@ def _periods(view: str, lex: Lexicon) -> list[Match]:
                     end = tokens[j + again - 1][2]
             add(start, end, "DATE")
     return found
+
+
+_CENTURY, _PAST, _CURRENT = normalize("القرن"), normalize("الماضي"), normalize("الحالي")
+_DECADE_ENDING = normalize("ينيات")
+_DECADE_STEMS = frozenset(normalize(w) for w in ("عشر", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع"))
+#: words of an ordinal century name after القرن (التاسع عشر، الحادي والعشرين)
+_CENTURY_WORDS = frozenset(normalize(w) for w in (
+    "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر",
+    "الحادي", "عشر", "العشرين", "والعشرين"))
+_HALF_OF = re.compile(r"(?:النصف|الربع|الثلث) (?:الاول|الثاني|الاخير|الثالث|الرابع) من $|(?:مطلع|منتصف|اواخر|اوائل|نهايه|بدايه) $")
+_MORE_LESS = frozenset(normalize(w) for w in ("أكثر", "أقل", "اكثر", "اقل"))
+_PLURAL_UNITS = frozenset(normalize(w) for w in ("عقود", "سنوات", "أعوام", "أشهر", "شهور", "أسابيع", "أيام", "سنين"))
+_TODAY, _DAY = normalize("اليوم"), normalize("يوم")
+
+
+@cache
+def _weekday_words() -> frozenset[str]:
+    return frozenset(normalize(r[0]) for r in rows("weekdays.tsv"))
+
+
+@cache
+def _period_starts() -> frozenset[str]:
+    """Words a period of stage 4b can start with (after proclitics)."""
+    words = _pattern_words()
+    return (lexicon().date_starts | words.get("TIME_UNIT_BARE", frozenset()) | words.get("SEASON", frozenset())
+            | words.get("CLOCK_PLURAL", frozenset()) | _month_words())
 
 
 @cache
@@ -1567,9 +1817,11 @@ def annotate_entities(body_text: str, published: dt.date | None = None) -> list[
     if not view:
         return []
     # 1. lexical matches, 2. composition
-    items = _compose(view, _lexical_matches(view, lex), body_text, origin, lex)
-    # 2e. patterns: heads with their name words
-    items = _patterns(view, items, lex)
+    items = _compose(view, _lexical_matches(view, lex, body_text, origin), body_text, origin, lex)
+    # 2e. patterns: heads with their name words; 2f. a title with the institution they built
+    items = _offices(view, _patterns(view, items, lex), body_text, origin, lex)
+    # 2g. names that take the head before them or the quotes around them
+    items = _replace(items, _headed_names(view, items) + _cited_media(view))
     # 3. names
     names = _names(view, items, lex, body_text, origin)
     candidates: list[tuple[int, int, str, str, int]] = []  # text start, end, label, canonical, stage
@@ -1583,6 +1835,8 @@ def annotate_entities(body_text: str, published: dt.date | None = None) -> list[
         else:
             label, canonical = m.label, m.canonical
         s, e = view_span_to_text(origin, m.start, m.end)
+        while e < len(body_text) and unicodedata.combining(body_text[e]):
+            e += 1  # عصراً: the tanween after the last letter belongs to the word
         text = body_text[s:e]
         if canonical is None:
             canonical = re.sub(r"\s+", " ", text).strip()
@@ -1623,6 +1877,8 @@ def annotate_entities(body_text: str, published: dt.date | None = None) -> list[
 # 7. Date joins
 
 
+_MONTH_ALIAS_YEAR = re.compile(r" ?[(（]([^\W\d_]+)(?: [^\W\d_]+)?[)）] (\d{4})(?!\d)")
+_MONTH_TAILS = frozenset(normalize(w) for w in ("الجاري", "المقبل", "الماضي", "المنصرم", "القادم", "الحالي"))
 _WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))([^\W\d_]+) $")
 _WORD_AFTER = re.compile(r"^ ([^\W\d_]+)(?!\w)")
 
@@ -1662,6 +1918,23 @@ def _join_dates(text: str, kept: list[tuple[int, int, str, str]]) -> list[tuple[
         after = _WORD_AFTER.match(text[e:e + 20])
         if after and normalize(after.group(1)) in words.get("DURATION_ADJ", ()) and free(e, e + after.end()):
             item[1] = e + after.end()
+        # 13 فبراير (شباط) 2018: the month's other name in brackets, then the year
+        alias = _MONTH_ALIAS_YEAR.match(text, item[1])
+        if alias and normalize(alias.group(1)) in _month_words():
+            inner = [o for o in out if o is not item and o[0] >= item[1] and o[1] <= alias.end()]
+            if all(o[2] in ("DATE", "CARDINAL") for o in inner):
+                for o in inner:
+                    o[2] = None  # swallowed
+                item[1] = alias.end()
+                if re.fullmatch(r"\d{4}(-\d\d){0,2}", item[3]):
+                    item[3] = alias.group(2) + item[3][4:]
+        # 3 أغسطس الجاري: the month's own "current / next / last"
+        tail = _WORD_AFTER.match(text[item[1]:item[1] + 20])
+        last = normalize(text[item[0]:item[1]].split()[-1]) if text[item[0]:item[1]].split() else ""
+        if (tail and normalize(tail.group(1)) in _MONTH_TAILS and last in _month_words()
+                and free(item[1], item[1] + tail.end())):
+            item[1] += tail.end()
+    out = [o for o in out if o[2] is not None]
     out = sorted(out + added)
     joined: list[list] = []
     for item in out:
