@@ -38,13 +38,14 @@ The stages, numbered as in :func:`annotate_entities`:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 import ahocorasick
 
@@ -266,24 +267,31 @@ def _matching_view(text: str) -> tuple[str, list[int]]:
     list maps the squeezed view straight to ``text`` (use it with ``view_span_to_text``).
     """
     view, origin = normalize_with_offsets(text)
-    chars: list[str] = []
+    pieces: list[str] = []
     squeezed: list[int] = []
-    for ch, o in zip(view, origin):
-        if ch.isspace():
-            ch = "\n" if ch in "\n\r\u2028\u2029" else " "
-            if chars and chars[-1] in " \n":
-                if ch == "\n":
-                    chars[-1] = "\n"  # a run with a line break stays a line break
-                continue
-        chars.append(ch)
-        squeezed.append(o)
-    squeezed.append(origin[-1])
-    return "".join(chars), squeezed
+    pos = 0
+    for run in _SPACE_RUN.finditer(view):
+        if run.group() == " ":
+            continue
+        pieces.append(view[pos:run.start()])
+        squeezed.extend(origin[pos:run.start()])
+        # the run becomes one character at its first one's offset; with a line break, a line break
+        pieces.append("\n" if _LINE_BREAK.search(run.group()) else " ")
+        squeezed.append(origin[run.start()])
+        pos = run.end()
+    pieces.append(view[pos:])
+    squeezed.extend(origin[pos:])
+    return "".join(pieces), squeezed
+
+
+_SPACE_RUN = re.compile(r"\s+")
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
 
 
 _TOKEN = re.compile(r"\d+(?:[.,٫]\d+)*|[^\W\d_]+|[%٪]")
 
 
+@lru_cache(maxsize=4)  # numbers, periods and patterns read the same view's words
 def _tokens(view: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(view)]
 
@@ -334,8 +342,15 @@ def _prev_token(view: str, pos: int) -> str:
     return view[i:end]
 
 
+_NEXT_WORD = re.compile(r"\s*([^\W\d_]+)")
+_YEAR_AFTER = re.compile(r" (\d{4})(?!\w)")
+_SPACE_WORD = re.compile(r" ([^\W\d_]+)")
+_NON_SPACE = re.compile(r"\S+")
+_NAME_OPENING = re.compile(r"\s*(?:[،,]\s*)?[\"“«(]?\s*")
+
+
 def _next_token(view: str, pos: int) -> str:
-    m = re.match(r"\s*([^\W\d_]+)", view[pos:])
+    m = _NEXT_WORD.match(view, pos)
     return m.group(1) if m else ""
 
 
@@ -556,10 +571,10 @@ def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: L
     out = []
     for m in items:
         if is_entity(m, "EVENT"):
-            year = re.match(r" (\d{4})(?!\w)", view[m.end:])
+            year = _YEAR_AFTER.match(view, m.end)
             if year:
                 entry = m.entity()
-                m = Match(m.start, m.end + year.end(), m.entries, m.prefix, m.contracted, "EVENT",
+                m = Match(m.start, year.end(), m.entries, m.prefix, m.contracted, "EVENT",
                           f"{entry.canonical} {year.group(1)}" if entry else None)
         if (out and out[-1].has("_FACHEAD") and is_entity(m, "ORG") and m.prefix == ""
                 and _adjacent(view, out[-1], m)):
@@ -682,6 +697,8 @@ class _Scanner:
     def __init__(self, view: str, items: list[Match], lex: Lexicon):
         self.view, self.lex, self.words = view, lex, _pattern_words()
         self.toks = [_Tok(t, s, e) for t, s, e in _tokens(view)]
+        self.roles = [_token_roles(t.text) for t in self.toks]
+        self.ends = [t.end for t in self.toks]
         self.starting = {m.start: m for m in items}
         self.covered: dict[int, Match] = {}
         for m in items:
@@ -691,17 +708,7 @@ class _Scanner:
 
     def role(self, i: int, role: str) -> int | None:
         """The proclitic length with which token ``i`` is a word of ``role``, or None."""
-        if i >= len(self.toks):
-            return None
-        tok, words = self.toks[i].text, self.words.get(role, frozenset())
-        if tok in words:
-            return 0
-        for k in (1, 2):
-            if tok[:k] in _PROCLITIC_CHAINS and tok[k:] in words:
-                return k
-        if tok.startswith("لل") and "ا" + tok[2:] in words:
-            return 1  # للموسم: the span keeps the second ل (guideline rule 2)
-        return None
+        return self.roles[i].get(role) if i < len(self.roles) else None
 
     def joined(self, i: int) -> bool:
         """True when token ``i`` follows token ``i - 1`` after a single space."""
@@ -736,10 +743,32 @@ class _Scanner:
         return self.plain(i) and len(self.toks[i].text) >= 3 and not _is_common(self.toks[i].text, self.lex)
 
     def token_index(self, pos: int) -> int | None:
-        for k, t in enumerate(self.toks):
-            if t.end > pos:
-                return k
-        return None
+        """The first token ending after ``pos``."""
+        k = bisect.bisect_right(self.ends, pos)
+        return k if k < len(self.toks) else None
+
+
+@lru_cache(maxsize=65536)
+def _token_roles(tok: str) -> dict[str, int]:
+    """Every patterns.tsv role of a word, with the proclitic length it takes (cached per word:
+    the pattern rules ask each token for a dozen roles)."""
+    roles: dict[str, int] = {}
+    candidates = [(tok, 0)] + [(tok[k:], k) for k in (1, 2) if tok[:k] in _PROCLITIC_CHAINS]
+    if tok.startswith("لل"):
+        candidates.append(("ا" + tok[2:], 1))  # للموسم: the span keeps the second ل (guideline rule 2)
+    for word, k in candidates:
+        for role in _roles_of_word().get(word, ()):
+            roles.setdefault(role, k)
+    return roles
+
+
+@cache
+def _roles_of_word() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for role, words in _pattern_words().items():
+        for word in words:
+            table.setdefault(word, []).append(role)
+    return {word: tuple(roles) for word, roles in table.items()}
 
 
 def _run_after(sc: _Scanner, j: int, labels: tuple[str, ...], accept, limit: int) -> tuple[int, int]:
@@ -796,6 +825,8 @@ def _patterns(view: str, items: list[Match], lex: Lexicon) -> list[Match]:
                 if span and span > head_item.end:
                     add(tok.start + k, span, "ORG")
             continue
+        if not sc.roles[i]:
+            continue  # every rule below starts on a head word of patterns.tsv
         # Directions: شمال شرق سوريا.
         k = sc.role(i, "DIR")
         if k is not None:
@@ -1057,12 +1088,11 @@ def _guess_name(view: str, pos: int, lex: Lexicon, taken: set[int], after_title:
     """
     i = pos
     if first is None:
-        m = re.match(r"\s*(?:[،,]\s*)?[\"“«(]?\s*", view[pos:])
-        i = pos + m.end()
+        i = _NAME_OPENING.match(view, pos).end()
     tokens: list[tuple[int, int]] = []
     forced = False
-    for m in re.finditer(r"\S+", view[i if first is None else first[0]:]):
-        s = (i if first is None else first[0]) + m.start()
+    for m in _NON_SPACE.finditer(view, i if first is None else first[0]):
+        s = m.start()
         word = m.group()
         core = re.match(r"[^\W\d_]+", word)
         if core is None or core.start() != 0:
@@ -1181,7 +1211,7 @@ def _nationality_before_name(view: str, m: Match) -> bool:
 
 def _rare_follows(view: str, pos: int, lex: Lexicon, taken: set[int]) -> bool:
     """True when the word after ``pos`` is rare, free and article-less (the surname of هيرمان ...)."""
-    m = re.match(r" ([^\W\d_]+)", view[pos:])
+    m = _SPACE_WORD.match(view, pos)
     if not m:
         return False
     token, s = m.group(1), pos + 1
@@ -1207,9 +1237,9 @@ def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[
     for k, m in enumerate(items):
         if m.label == "OCC" or m.has("_HONOR"):
             span = _guess_name(view, m.end, lex, taken, after_title=True)
-            adjective = re.match(r" ([^\W\d_]+)", view[m.end:])
+            adjective = _SPACE_WORD.match(view, m.end)
             if span is None and adjective and adjective.group(1) in name_adjectives:
-                span = _guess_name(view, m.end + adjective.end(), lex, taken, after_title=True)
+                span = _guess_name(view, adjective.end(), lex, taken, after_title=True)
             # A place may come between: السفير الفرنسي في الرباط كريستوف لوكورتيي.
             if span is None and m.label == "OCC" and k + 1 < len(items):
                 n = items[k + 1]
@@ -1230,6 +1260,7 @@ def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[
             span = _guess_name(view, m.end, lex, taken, after_title=True)
             if span and " " in view[span[0]:span[1]]:
                 add(span)
+    pair_starts = {name.split(" ")[0] for name in lex.first_names if " " in name}
     for match in re.finditer(r"[^\W\d_]+", view):
         token = match.group()
         stripped, prefix = token, ""
@@ -1237,7 +1268,7 @@ def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[
             if token[:k] in _PROCLITIC_CHAINS and token[k:] in lex.first_names:
                 stripped, prefix = token[k:], token[:k]
         s = match.start() + len(prefix)
-        pair = re.match(r" ([^\W\d_]+)", view[match.end():])
+        pair = re.match(r" ([^\W\d_]+)", view[match.end():match.end() + 40]) if stripped in pair_starts else None
         if pair and f"{stripped} {pair.group(1)}" in lex.first_names:
             # عبد الرحمن قاسمي: a two-word given name is the first token.
             if s not in taken and not (match.start() > 0 and _is_word(view[match.start() - 1])):
@@ -1302,6 +1333,7 @@ _CLOCK_HOURS = frozenset(normalize(w) for w in (
     "العاشرة", "الحادية", "منتصف"))
 
 
+_HOUR_WORD = normalize("الساعة")
 _DAYPART_ADVERBS = frozenset(normalize(w) for w in (
     "صباحا", "مساء", "مساءا", "ليلا", "ظهرا", "عصرا", "فجرا", "زوالا", "صباحاً", "مساءً", "عصراً"))
 
@@ -1487,7 +1519,7 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
     while i < len(tokens):
         tok, s, e = tokens[i]
         # الساعة العاشرة صباحا، الساعة 10:30
-        if tok == normalize("الساعة") and i + 1 < len(tokens):
+        if tok == _HOUR_WORD and i + 1 < len(tokens):
             nxt = tokens[i + 1][0]
             if nxt[0].isdigit() or nxt in _CLOCK_HOURS:
                 j, end = i + 2, tokens[i + 1][2]
@@ -1744,6 +1776,10 @@ def _month_names() -> frozenset[tuple[str, ...]]:
 
 def _month_at(tokens: list[tuple[str, int, int]], i: int, view: str) -> int | None:
     """The token index after a month name starting at token ``i`` (proclitics allowed), or None."""
+    first = tokens[i][0] if i < len(tokens) else ""
+    starts = _month_words()
+    if first not in starts and first[1:] not in starts and first[2:] not in starts:
+        return None  # most words: no month name can start here
     names = _month_names()
     for n in (2, 1):
         words = [t[0] for t in tokens[i:i + n]]
