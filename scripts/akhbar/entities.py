@@ -58,7 +58,7 @@ VERSION = "3"
 SOURCE = f"auto:{ANNOTATOR}@{VERSION}"
 
 #: Gazetteer files that go into the automaton, each row ``surface, canonical, label[, flags]``.
-GAZETTEERS = ("gpe.tsv", "loc.tsv", "norp.tsv", "coalition.tsv", "org.tsv", "pers.tsv",
+GAZETTEERS = ("gpe.tsv", "admin.tsv", "loc.tsv", "norp.tsv", "coalition.tsv", "org.tsv", "pers.tsv",
               "fac_event.tsv", "periods.tsv", "ordinals.tsv", "roles.tsv")
 
 #: When one surface has several labels, the first in this order is the label it gets alone.
