@@ -139,13 +139,14 @@ class _Body:
     body_text: str
     body_spans: list[tuple[int, int]]
     published: dt.date | None
+    publisher: str | None
 
 
 def _body(raw_text: str, cfg: AddConfig, counts: CorpusLineCounts) -> _Body:
     seg = segment(raw_text, cfg.segment, counts)
     meta = extract_metadata(seg, raw_text)
     return _Body("\n".join(raw_text[s:e] for s, e in seg.body_spans), list(seg.body_spans),
-                 dt.date.fromisoformat(meta.published) if meta.published else None)
+                 dt.date.fromisoformat(meta.published) if meta.published else None, meta.publisher)
 
 
 # --- 4. draft -----------------------------------------------------------------------------------
@@ -157,7 +158,7 @@ _ANNOTATION_EVENT_FIELDS = ("id", "type", "subtype", "trigger", "date", "date_te
 def draft_annotations(doc_id: str, sha256: str, body: _Body) -> tuple[dict, list[str]]:
     """The draft annotation file of one page (raw_text offsets) and warnings for what could not be mapped."""
     to_raw = BodyProjection(body.body_spans).to_raw
-    entities = entity_annotator.annotate_entities(body.body_text, body.published)
+    entities = entity_annotator.annotate_entities(body.body_text, body.published, body.publisher)
     events = event_extractor.extract_events(body.body_text, entities, body.published)
     warnings, kept_entities, kept_events = [], [], []
     for entity in entities:

@@ -136,6 +136,7 @@ class Lexicon:
     frequent: frozenset[str] = frozenset()  # every word of common_words.tsv, names included
     #: person-name key -> positions where one of its spellings writes a hamza on the alif
     hamza_at: dict[str, frozenset[int]] = field(default_factory=dict)
+    plural_heads: frozenset[str] = frozenset()  # first words of plural titles (وزراء): no name follows
 
 
 def _gazetteer(name: str) -> tuple[tuple[str, ...], ...]:
@@ -230,7 +231,8 @@ def lexicon() -> Lexicon:
                                             "أول", "البارحة", "بعد")}
     return Lexicon(automaton, first_names, common, very_common, frozenset(name_parts), cues, numbers,
                    currencies, units, standard, frozenset(date_starts), frequent,
-                   {k: frozenset(v) for k, v in hamza_at.items()})
+                   {k: frozenset(v) for k, v in hamza_at.items()},
+                   frozenset(normalize(s.split()[0]) for s, e in all_rows if e.label == "_HEAD" and "plural" in e.flags))
 
 
 _HAMZA_ALIF = frozenset("أإآ")
@@ -630,11 +632,18 @@ def _headed_names(view: str, items: list[Match]) -> list[Match]:
     return found
 
 
-def _cited_media(view: str) -> list[Match]:
-    """Stage 2g: a news outlet cited in quotes after لـ (قال لـ"دجلة" إن …) is an ORG."""
+def _cited_media(view: str, publisher: str | None) -> list[Match]:
+    """Stage 2g: a news outlet cited in quotes after لـ (قال لـ"دجلة" إن …), and the page's own
+    outlet wherever it is named, are ORG (guideline rule 12)."""
     found = []
     for hit in _CITED.finditer(view):
         found.append(Match(hit.start(1), hit.end(1), (), "", False, "ORG", None, stage=2))
+    name = " ".join(normalize(publisher).split()) if publisher else ""
+    if 3 <= len(name) and name.count(" ") < 4:
+        for hit in re.finditer(re.escape(name), view):
+            left_ok, prefix, _ = _left_context(view, hit.start(), False)
+            if left_ok and _right_context(view, hit.end())[0]:
+                found.append(Match(hit.start(), hit.end(), (), prefix, False, "ORG", publisher, stage=2))
     return found
 
 
@@ -696,7 +705,8 @@ class _Scanner:
 
     def __init__(self, view: str, items: list[Match], lex: Lexicon):
         self.view, self.lex, self.words = view, lex, _pattern_words()
-        self.toks = [_Tok(t, s, e) for t, s, e in _tokens(view)]
+        self.tok_tuples = _tokens(view)
+        self.toks = [_Tok(t, s, e) for t, s, e in self.tok_tuples]
         self.roles = [_token_roles(t.text) for t in self.toks]
         self.ends = [t.end for t in self.toks]
         self.starting = {m.start: m for m in items}
@@ -937,8 +947,10 @@ def _name_run(sc: _Scanner, i: int, named: tuple[str, ...], definite: bool) -> i
             strong = True  # not first: "معرض لكتب الأطفال" is no name
         elif tok.startswith("وال") and strong and sc.toks[j - 1].text.startswith("ل"):
             pass  # للثقافة والفنون
-        elif j == i + 1 and (sc.item(j + 1, named) is not None and sc.joined(j + 1) or sc.rare(j)):
-            pass  # كأس أمم | إفريقيا، مهرجان قرطاج
+        elif j == i + 1 and (sc.item(j + 1, named) is not None and sc.joined(j + 1) or sc.rare(j)
+                             or not _is_common(tok, sc.lex, very=True) and sc.joined(j + 1)
+                             and _nisba(sc.toks[j + 1].text) and sc.plain(j + 1)):
+            pass  # كأس أمم | إفريقيا، مهرجان قرطاج، مهرجان قرطاج الدولي
         else:
             break
         end = sc.toks[j].end
@@ -971,12 +983,21 @@ def _facility_run(sc: _Scanner, i: int) -> int | None:
             if sc.joined(j) and sc.plain(j) and not _is_common(sc.toks[j].text, sc.lex, very=True):
                 end, names, j = sc.toks[j].end, 1, j + 1
             continue
-        if sc.rare(j) or (sc.plain(j) and tok.startswith("ال") and not _is_common(tok, sc.lex, very=True)):
+        if sc.plain(j) and not _is_common(tok, sc.lex, very=True) and (len(tok) >= 3):
             end, names = sc.toks[j].end, names + 1
             j += 1
             continue
+        if not names and tok.isdigit() and sc.joined(j + 1) and _month_at(sc.tok_tuples, j + 1, sc.view):
+            # ملعب 5 جويلية، ساحة 14 يناير: named after a date
+            j = _month_at(sc.tok_tuples, j + 1, sc.view)
+            end, names = sc.toks[j - 1].end, 1
+            continue
         break
     return end if names else None
+
+
+#: Heads that start a second institution after و even when they are too common to be ORG_HEADs.
+_SECOND_INSTITUTION = frozenset(normalize(w) for w in ("إدارة", "دائرة", "قيادة", "مصلحة"))
 
 
 def _institution_run(sc: _Scanner, i: int, definite: bool, j: int | None = None, end: int = 0) -> int | None:
@@ -1011,13 +1032,19 @@ def _institution_run(sc: _Scanner, i: int, definite: bool, j: int | None = None,
         elif tok.startswith("لل") and taken:
             pass  # للصحة
         elif tok.startswith("و") and taken and len(tok) >= 4:
-            # و + noun: only when the portfolio goes on (والآثار، واستصلاح الأراضي)
+            # و + noun: only when the portfolio goes on (والآثار، واستصلاح الأراضي), not when a
+            # second institution begins (هيئة الأوراق المالية | وإدارة البحث الجنائي)
+            if sc.role(j, "ORG_HEAD") is not None or tok[1:] in _SECOND_INSTITUTION:
+                break
             rest = tok[1:]
             if not (rest.startswith("ال") or sc.joined(j + 1) and sc.plain(j + 1)
                     and sc.toks[j + 1].text.startswith("ال")):
                 break
         elif not taken and sc.rare(j):
             pass  # جامعة هارفارد
+        elif (not taken and not definite and sc.joined(j + 1) and sc.item(j + 1, ("GPE",)) is not None
+              and not sc.item(j + 1, ("GPE",)).prefix):
+            pass  # محكمة جنايات عمّان: a genitive noun, then the city
         else:
             break
         end = span_end
@@ -1105,7 +1132,7 @@ def _guess_name(view: str, pos: int, lex: Lexicon, taken: set[int], after_title:
             ok = True  # inside the accepted given name (عبد الله)
         elif not tokens:
             ok = token in lex.first_names or (
-                after_title and not token.startswith("ال") and len(token) >= 3
+                after_title and not token.startswith(("ال", "لل", "بال", "وال", "فال")) and len(token) >= 3
                 and (not _is_common(token, lex) or _rare_follows(view, e, lex, taken)))
         elif forced or token in lex.name_parts:
             ok = True
@@ -1235,11 +1262,20 @@ def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[
 
     name_adjectives = _pattern_words().get("NAME_ADJ", frozenset())
     for k, m in enumerate(items):
-        if m.label == "OCC" or m.has("_HONOR"):
+        plural = m.label == "OCC" and view[m.start:m.end].split(" ")[0] in lex.plural_heads
+        if (m.label == "OCC" and not plural) or m.has("_HONOR"):
             span = _guess_name(view, m.end, lex, taken, after_title=True)
             adjective = _SPACE_WORD.match(view, m.end)
             if span is None and adjective and adjective.group(1) in name_adjectives:
                 span = _guess_name(view, adjective.end(), lex, taken, after_title=True)
+            # المدرب التونسي للمولودية منير الجبالي: the team or body, then a given name
+            if span is None and adjective and adjective.group(1).startswith("لل"):
+                given = _SPACE_WORD.match(view, adjective.end())
+                if given and given.group(1) in lex.first_names:
+                    span = _guess_name(view, given.start(1), lex, taken, after_title=False,
+                                       first=(given.start(1), given.end(1)))
+                    if span and span[1] == given.end(1):
+                        span = None  # the given name alone is too little
             # A place may come between: السفير الفرنسي في الرباط كريستوف لوكورتيي.
             if span is None and m.label == "OCC" and k + 1 < len(items):
                 n = items[k + 1]
@@ -1416,8 +1452,8 @@ def _parse_number(tokens: list[tuple[str, int, int]], i: int, view: str, lex: Le
         j, end = i + 1, e
         if j < len(tokens):
             w = _word_value(tokens[j][0], lex)
-            if w and w[2] == "" and w[1] in ("scale", "scale_plural"):
-                value *= w[0]
+            if w and w[2] == "" and (w[1] == "scale" or w[1] == "scale_plural" and 3 <= value <= 10):
+                value *= w[0]  # 3 آلاف; never عام 2021 | آلاف العائلات
                 end = tokens[j][2]
                 j += 1
         return _Number(s, end, value, j, False)
@@ -1469,6 +1505,9 @@ def _parse_number(tokens: list[tuple[str, int, int]], i: int, view: str, lex: Le
             group, last_scale = Decimal(0), value
             ok = True
         elif joined and kind in ("unit", "ten", "hundred", "dual_hundred"):
+            nxt = _word_value(tokens[j + 1][0], lex) if j + 1 < len(tokens) else None
+            if nxt and nxt[1] in ("scale", "scale_plural") and nxt[0] >= (last_scale or 0):
+                break  # خمسة آلاف | وسبعة آلاف: a second number (a range), not 5007
             if group == 0 and total > 0 and value < (last_scale or 0):
                 group = Decimal(value)
                 ok = True
@@ -1589,8 +1628,9 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
             if cand is not None:
                 cand.next_index += offset
                 if (_phrase_at(tokens, cand.next_index, lex.currencies, view)
-                        or _phrase_at(tokens, cand.next_index, lex.units, view)):
-                    second = cand
+                        or _phrase_at(tokens, cand.next_index, lex.units, view)
+                        or number.words and cand.words and tokens[cand.next_index - 1][0] == tokens[j - 1][0]):
+                    second = cand  # ... or one scale word for both: خمسة آلاف وسبعة آلاف
         after = second.next_index if second else j
         low = f"{_fmt(value)}-" if second else ""
         top = second.value if second else value
@@ -1636,8 +1676,8 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
                     add(start, end, "DATE", str(value))
                 i = j
                 continue
-        add(start, end, "CARDINAL", _fmt(value))
-        i = j
+        add(start, span_end, "CARDINAL", f"{low}{_fmt(top)}")
+        i = after
     return found
 
 
@@ -1778,8 +1818,9 @@ def _month_at(tokens: list[tuple[str, int, int]], i: int, view: str) -> int | No
     """The token index after a month name starting at token ``i`` (proclitics allowed), or None."""
     first = tokens[i][0] if i < len(tokens) else ""
     starts = _month_words()
-    if first not in starts and first[1:] not in starts and first[2:] not in starts:
-        return None  # most words: no month name can start here
+    if first not in starts and (first[1:] not in starts and first[2:] not in starts
+                                or len(first) <= 3 and first in lexicon().frequent):
+        return None  # most words: no month name can start here; باب is not ب + آب
     names = _month_names()
     for n in (2, 1):
         words = [t[0] for t in tokens[i:i + n]]
@@ -1810,6 +1851,8 @@ def _dates(text: str, view: str, origin: list[int], published: dt.date | None, l
         token, s = m.group(), m.start()
         if s > 0 and _is_word(view[s - 1]):
             continue
+        if token in lex.frequent and len(token) <= 3:
+            continue  # باب is a door, not ب + آب (August)
         for k in (1, 2):
             chain, rest = token[:k], token[k:]
             if chain not in _PROCLITIC_CHAINS or not rest or token in lex.date_starts:
@@ -1825,11 +1868,16 @@ def _dates(text: str, view: str, origin: list[int], published: dt.date | None, l
                 shifted.add(origin[s + k - 1])
                 break
     out = []
-    for mention in find_dates("".join(chars)):
-        start = mention.start + 1 if mention.start in shifted else mention.start
-        resolved = resolve(mention, published)
-        canonical = resolved.date or resolved.value or text[start:mention.end]
-        out.append({"start": start, "end": mention.end, "label": "DATE", "canonical": canonical})
+    blanked = "".join(chars)
+    line_start = 0
+    for line in blanked.split("\n"):  # a date never spans two lines ("65.9" | "يوليو 2023" in a table)
+        for mention in find_dates(line):
+            s, e = line_start + mention.start, line_start + mention.end
+            start = s + 1 if s in shifted else s
+            resolved = resolve(mention, published)
+            canonical = resolved.date or resolved.value or text[start:e]
+            out.append({"start": start, "end": e, "label": "DATE", "canonical": canonical})
+        line_start += len(line) + 1
     return out
 
 
@@ -1837,13 +1885,14 @@ def _dates(text: str, view: str, origin: list[int], published: dt.date | None, l
 # 6. Merge
 
 
-def annotate_entities(body_text: str, published: dt.date | None = None) -> list[dict]:
+def annotate_entities(body_text: str, published: dt.date | None = None, publisher: str | None = None) -> list[dict]:
     """Entity mentions of ``body_text``: sorted, non-overlapping dicts following ``$defs/entity``.
 
     Each dict has ``id`` (``T1``… in start order), ``start``/``end`` (end-exclusive offsets into
     ``body_text``), ``text`` (== ``body_text[start:end]``), ``label``, ``canonical`` and ``source``
     (:data:`SOURCE`). ``published`` fixes relative dates (أمس الأربعاء); without it they keep a
-    partial value or their text.
+    partial value or their text. ``publisher``, the page's own outlet, is an ORG wherever the
+    article names it (``قالت "العرب الدولية"``).
 
     >>> [(e["text"], e["label"]) for e in annotate_entities("وصل بوريطة إلى واشنطن")]
     [('بوريطة', 'PERS'), ('واشنطن', 'GPE')]
@@ -1857,7 +1906,7 @@ def annotate_entities(body_text: str, published: dt.date | None = None) -> list[
     # 2e. patterns: heads with their name words; 2f. a title with the institution they built
     items = _offices(view, _patterns(view, items, lex), body_text, origin, lex)
     # 2g. names that take the head before them or the quotes around them
-    items = _replace(items, _headed_names(view, items) + _cited_media(view))
+    items = _replace(items, _headed_names(view, items) + _cited_media(view, publisher))
     # 3. names
     names = _names(view, items, lex, body_text, origin)
     candidates: list[tuple[int, int, str, str, int]] = []  # text start, end, label, canonical, stage

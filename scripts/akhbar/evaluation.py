@@ -153,7 +153,7 @@ def _heldout_set(folder: Path, segment_cfg) -> dict | None:
         spans = [(s + len(text[s:e]) - len(text[s:e].lstrip()), e - (len(text[s:e]) - len(text[s:e].rstrip()))) for s, e in spans]
         body_text = "\n".join(text[s:e] for s, e in spans)
         published = dt.date.fromisoformat(gold["published"]) if gold.get("published") else None
-        auto = entity_annotator.annotate_entities(body_text, published)
+        auto = entity_annotator.annotate_entities(body_text, published, gold.get("publisher"))
         entity_file = folder / f"{doc_id}.entities.json"
         if entity_file.exists():
             data = json.loads(entity_file.read_text(encoding="utf-8"))
@@ -225,7 +225,7 @@ def run(seeds: Path, gold_body: Path | None, heldout: list[Path], segment_cfg, a
         gold_ents, gold_evs, _ = project_gold(data, seg.body_spans)
         meta = extract_metadata(seg, text)
         published = dt.date.fromisoformat(meta.published) if meta.published else None
-        auto = entity_annotator.annotate_entities(body_text, published)
+        auto = entity_annotator.annotate_entities(body_text, published, meta.publisher)
         auto_entities.append(auto)
         gold_entities.append(gold_ents)
         auto_events.append(event_extractor.extract_events(body_text, auto, published))
