@@ -546,8 +546,9 @@ def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: L
                                                         and not m.flagged("_HEAD", "solo")):
                 plural, solo = n.flagged("_HEAD", "plural"), solo or n.flagged("_HEAD", "solo")
                 qualified = qualified or n.flagged("_HEAD", "full")
-            elif n.has("_COMPL") and (n.prefix == "" or n.prefix == "و" and prev.has("_COMPL")):
-                qualified = True
+            elif n.has("_COMPL") and (n.prefix == "" or n.prefix == "و" and prev.has("_COMPL")
+                                      or n.contracted and qualified):
+                qualified = True  # ... للشؤون السياسية: a second portfolio after لل
             elif n.prefix == "" and (is_entity(n, "NORP") or is_entity(n, "GPE") and not m.flagged("_HEAD", "noorg")):
                 qualified = True  # a sports role is not qualified by a place: المهاجم | بغداد بونجاح
             elif (is_entity(n, "ORG") and not plural and not m.flagged("_HEAD", "noorg")
@@ -622,6 +623,11 @@ def _headed_names(view: str, items: list[Match]) -> list[Match]:
         state = _STATE_HEAD.search(before) if entity.label == "GPE" else None
         team = _TEAM_HEAD.search(before) if entity.label in ("NORP", "GPE") else None
         head = state or team
+        if (entity.label == "GPE" and before.endswith("العاصمه ") and view[m.start:m.end].endswith("يه")
+                and _SPACE_WORD.match(view, m.end)):
+            # العاصمة السعودية الرياض: the adjective of the capital, not the country (rule 11)
+            found.append(Match(m.start, m.end, (), "", False, "NORP", None, stage=2))
+            continue
         if entity.label == "GPE" and view.startswith(" الجديده", m.end) and not _is_word(view[m.end + 8:m.end + 9] or " "):
             # العلمين الجديدة، القاهرة الجديدة: a new city is a city of its own
             found.append(Match(m.start, m.end + 8, (), "", False, "GPE", None, stage=2))
@@ -1369,7 +1375,8 @@ _CLOCK_HOURS = frozenset(normalize(w) for w in (
     "العاشرة", "الحادية", "منتصف"))
 
 
-_HOUR_WORD = normalize("الساعة")
+_HOUR_WORD, _MINUTE_WORD = normalize("الساعة"), normalize("الدقيقة")
+_AFTER_NOON = frozenset(tuple(normalize(w).split()) for w in ("بعد الظهر", "قبل الظهر", "بعد الظهيرة", "بعد العصر"))
 _DAYPART_ADVERBS = frozenset(normalize(w) for w in (
     "صباحا", "مساء", "مساءا", "ليلا", "ظهرا", "عصرا", "فجرا", "زوالا", "صباحاً", "مساءً", "عصراً"))
 
@@ -1567,11 +1574,19 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
                     end, j = tokens[j][2], j + 1
                 while j < len(tokens) and tokens[j][0] in _CLOCK_WORDS:
                     end, j = tokens[j][2], j + 1
+                if j + 1 < len(tokens) and (tokens[j][0], tokens[j + 1][0]) in _AFTER_NOON:
+                    end, j = tokens[j + 1][2], j + 2  # الساعة 2:45 بعد الظهر
                 add(s, end, "TIME", None)
                 i = j
                 continue
-        # الرابعة عصرا: an hour word with its part of the day
-        if tok in _CLOCK_HOURS and i + 1 < len(tokens) and tokens[i + 1][0] in _DAYPART_ADVERBS:
+        # الرابعة عصرا، 3 عصرا: an hour with its part of the day
+        if ((tok in _CLOCK_HOURS or tok.isdigit() and len(tok) <= 2) and i + 1 < len(tokens)
+                and tokens[i + 1][0] in _DAYPART_ADVERBS and view[e:tokens[i + 1][1]] == " "):
+            add(s, tokens[i + 1][2], "TIME", None)
+            i += 2
+            continue
+        # الدقيقة 23: a minute of a match
+        if tok == _MINUTE_WORD and i + 1 < len(tokens) and tokens[i + 1][0].isdigit() and view[e:tokens[i + 1][1]] == " ":
             add(s, tokens[i + 1][2], "TIME", None)
             i += 2
             continue
@@ -1729,15 +1744,26 @@ def _periods(view: str, lex: Lexicon) -> list[Match]:
         # اليوم (today, nowadays) alone; not اليوم الوطني, اليوم الأول
         elif core == _TODAY and not (joined(i + 1) and word(i + 1).startswith("ال")):
             add(s + k, e, "DATE")
+        # ساعتين، دقيقتين، بعامين: a dual time unit is a duration by itself
+        elif core in _DUAL_UNITS and (not k or tok[:k] in _PROCLITIC_CHAINS):
+            end = e
+            if joined(i + 1) and word(i + 1) in _PERIOD_MODIFIERS | _DUAL_MODIFIERS:
+                end = tokens[i + 1][2]
+            add(s + k, end, "DATE")
+        # الأشهر الأولى، السنتين الأخيرتين، الأيام المقبلة
+        elif (core in _PERIOD_PLURALS | _DEFINITE_DUALS and core not in words.get("CLOCK_PLURAL", ())
+              and joined(i + 1) and word(i + 1) in _PERIOD_MODIFIERS | _DUAL_MODIFIERS):
+            add(s + k, tokens[i + 1][2], "DATE")
         # يوم الجمعة (a weekday in general)
         elif core == _DAY and joined(i + 1) and word(i + 1) in _weekday_words():
             add(s + k, tokens[i + 1][2], "DATE")
         # القرن العشرين، النصف الثاني من القرن التاسع عشر، سبعينيات القرن الماضي
         elif core == _CENTURY or core.endswith(_DECADE_ENDING) and core[:-len(_DECADE_ENDING)].lstrip("ال") in _DECADE_STEMS:
             start, j = s + k, i + 1
-            if core != _CENTURY and joined(j) and word(j) == _CENTURY:
-                j += 1
-            if word(j - 1) == _CENTURY:
+            century = core == _CENTURY
+            if not century and joined(j) and word(j) == _CENTURY:
+                j, century = j + 1, True
+            if century:
                 words_left = 3
                 while joined(j) and words_left and (word(j) in _CENTURY_WORDS or word(j) in _PERIOD_MODIFIERS
                                                     or word(j) in (_PAST, _CURRENT)):
@@ -1785,6 +1811,12 @@ _CENTURY_WORDS = frozenset(normalize(w) for w in (
     "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر",
     "الحادي", "عشر", "العشرين", "والعشرين"))
 _HALF_OF = re.compile(r"(?:النصف|الربع|الثلث) (?:الاول|الثاني|الاخير|الثالث|الرابع) من $|(?:مطلع|منتصف|اواخر|اوائل|نهايه|بدايه) $")
+_DUAL_UNITS = frozenset(normalize(w) for w in (
+    "ساعتين", "ساعتان", "دقيقتين", "دقيقتان", "يومين", "يومان", "أسبوعين", "أسبوعان", "شهرين", "شهران",
+    "عامين", "عامان", "سنتين", "سنتان", "عقدين", "عقدان"))
+_DEFINITE_DUALS = frozenset("ال" + w for w in _DUAL_UNITS)
+_DUAL_MODIFIERS = frozenset(normalize(w) for w in (
+    "الأخيرتين", "الأخيرين", "الماضيين", "الماضيتين", "المقبلين", "المقبلتين", "الأولين", "الأوليين"))
 _MORE_LESS = frozenset(normalize(w) for w in ("أكثر", "أقل", "اكثر", "اقل"))
 _PLURAL_UNITS = frozenset(normalize(w) for w in ("عقود", "سنوات", "أعوام", "أشهر", "شهور", "أسابيع", "أيام", "سنين"))
 _TODAY, _DAY = normalize("اليوم"), normalize("يوم")
@@ -1800,7 +1832,7 @@ def _period_starts() -> frozenset[str]:
     """Words a period of stage 4b can start with (after proclitics)."""
     words = _pattern_words()
     return (lexicon().date_starts | words.get("TIME_UNIT_BARE", frozenset()) | words.get("SEASON", frozenset())
-            | words.get("CLOCK_PLURAL", frozenset()) | _month_words())
+            | words.get("CLOCK_PLURAL", frozenset()) | _month_words() | _DUAL_UNITS | {_CENTURY})
 
 
 @cache
@@ -1963,6 +1995,40 @@ def annotate_entities(body_text: str, published: dt.date | None = None, publishe
 
 
 _MONTH_ALIAS_YEAR = re.compile(r" ?[(（]([^\W\d_]+)(?: [^\W\d_]+)?[)）] (\d{4})(?!\d)")
+_MONTH_SLASH = re.compile(r" ?/ ?([^\W\d_]+(?: [^\W\d_]+)?)(?![^\W\d_])")
+_DAY_NUMBER = re.compile(r"\d{1,2}")
+_ISO_MONTH = re.compile(r"\d{4}-\d\d")
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _day_numbers_into_dates(text: str, out: list[list]) -> list[list]:
+    """A day number the date finder left as a CARDINAL, joined to the DATE it belongs to:
+    ``7 و8 تشرين الثاني`` (a range of days, one DATE) and ``أمس الجمعة 14 جويلية 2023`` (a weekday,
+    then the explicit date: one DATE)."""
+    merged: list[list] = []
+    k = 0
+    while k < len(out):
+        item = out[k]
+        nxt = out[k + 1] if k + 1 < len(out) else None
+        after = out[k + 2] if k + 2 < len(out) else None
+        day = item[2] == "CARDINAL" and _DAY_NUMBER.fullmatch(text[item[0]:item[1]]) and int(text[item[0]:item[1]]) <= 31
+        if (day and nxt and nxt[2] == "DATE" and text[item[1]:nxt[0]] == " و" and text[nxt[0]:nxt[0] + 1].isdigit()
+                and _ISO_DAY.fullmatch(nxt[3])):
+            first = f"{nxt[3][:8]}{int(text[item[0]:item[1]]):02d}"
+            merged.append([item[0], nxt[1], "DATE", f"{first}/{nxt[3]}"])
+            k += 2
+            continue
+        if (item[2] == "DATE" and nxt and after and nxt[2] == "CARDINAL" and after[2] == "DATE"
+                and _DAY_NUMBER.fullmatch(text[nxt[0]:nxt[1]]) and int(text[nxt[0]:nxt[1]]) <= 31
+                and text[item[1]:nxt[0]] == " " and text[nxt[1]:after[0]] == " " and _ISO_MONTH.fullmatch(after[3])):
+            merged.append([item[0], after[1], "DATE", f"{after[3]}-{int(text[nxt[0]:nxt[1]]):02d}"])
+            k += 3
+            continue
+        merged.append(item)
+        k += 1
+    return merged
+
+
 _MONTH_TAILS = frozenset(normalize(w) for w in ("الجاري", "المقبل", "الماضي", "المنصرم", "القادم", "الحالي"))
 _WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))([^\W\d_]+) $")
 _WORD_AFTER = re.compile(r"^ ([^\W\d_]+)(?!\w)")
@@ -1976,7 +2042,7 @@ def _join_dates(text: str, kept: list[tuple[int, int, str, str]]) -> list[tuple[
     ``مساء أمس`` (a DAYPART right before a DATE is a TIME of its own).
     """
     words = _pattern_words()
-    out: list[list] = [list(k) for k in kept]
+    out: list[list] = _day_numbers_into_dates(text, [list(k) for k in kept])
 
     def free(a: int, b: int) -> bool:
         return not any(s < b and a < e for s, e, _l, _c in out)
@@ -2013,6 +2079,17 @@ def _join_dates(text: str, kept: list[tuple[int, int, str, str]]) -> list[tuple[
                 item[1] = alias.end()
                 if re.fullmatch(r"\d{4}(-\d\d){0,2}", item[3]):
                     item[3] = alias.group(2) + item[3][4:]
+        # مطلع يوليو/تموز: the month's other name after a slash
+        slash = _MONTH_SLASH.match(text, item[1])
+        if slash:
+            names = [w for w in (slash.group(1), slash.group(1).split(" ")[0])
+                     if tuple(normalize(w).split()) in _month_names()]
+            slash_end = slash.start(1) + len(names[0]) if names else 0
+            inner = [o for o in out if o is not item and o[0] >= item[1] and o[1] <= slash_end]
+            if names and all(o[2] == "DATE" for o in inner):
+                for o in inner:
+                    o[2] = None
+                item[1] = slash_end
         # 3 أغسطس الجاري: the month's own "current / next / last"
         tail = _WORD_AFTER.match(text[item[1]:item[1] + 20])
         last = normalize(text[item[0]:item[1]].split()[-1]) if text[item[0]:item[1]].split() else ""
