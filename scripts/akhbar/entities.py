@@ -1248,8 +1248,11 @@ def _rare_follows(view: str, pos: int, lex: Lexicon, taken: set[int]) -> bool:
     if not m:
         return False
     token, s = m.group(1), pos + 1
-    return (len(token) >= 3 and not token.startswith("ال") and not _is_common(token, lex, very=True)
-            and not any(k in taken for k in range(s, s + len(token))))
+    if token.startswith("ال"):
+        rare = len(token) >= 5 and not _is_common(token, lex)  # a family name: الحمروني، الجبوري
+    else:
+        rare = len(token) >= 3 and not _is_common(token, lex, very=True)
+    return rare and not any(k in taken for k in range(s, s + len(token)))
 
 
 def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[int]) -> list[Match]:
