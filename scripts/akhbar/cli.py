@@ -19,7 +19,8 @@ from akhbar.read import InputError
 
 
 #: The held-out sets the card reports, in order.
-HELDOUT_SETS = (Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen"))
+HELDOUT_SETS = (Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen"),
+                Path("tests/heldout_set4"))
 
 
 def _fail(message: str) -> None:
@@ -116,7 +117,7 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
 @click.option("--gold-body", type=click.Path(path_type=Path), default=Path("tests/gold_body"), show_default=True,
               help="Gold body lines of the seeds: where each seed's article is (for the corpus) and the seed pages of --quality.")
 @click.option("--heldout", type=click.Path(path_type=Path), multiple=True,
-              default=(Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen")), show_default=True,
+              default=HELDOUT_SETS, show_default=True,
               help="Folders of held-out pages (<id>.txt beside <id>.gold.json) scored by --quality (missing ones are skipped); repeat it for several.")
 @click.option("--exact-share", type=click.FloatRange(0, 1), default=0.1, show_default=True,
               help="Share of synthetic pages that repeat an earlier page's body exactly, in other page chrome.")
@@ -365,7 +366,7 @@ def evaluate(seeds: Path, gold_body: Path, heldout: tuple[Path, ...], agreement:
     \b
     Example:
         akhbar evaluate
-        akhbar evaluate --heldout tests/heldout_unseen --json > figures.json
+        akhbar evaluate --heldout tests/heldout_set4 --json > figures.json
     """
     import json
 
