@@ -575,7 +575,7 @@ def staged_page(path: Path, counts: CorpusLineCounts, cfg, clock: Stopwatch):
     if problems:
         raise RecordError(f"{page.id}: {problems[0]}")
     with clock("links"):
-        result = PageResult(record, links.exact_key(body_text), links.signature(body_text, cfg.links))
+        result = PageResult(record, *links.sign(body_text, cfg.links))
     return result
 
 

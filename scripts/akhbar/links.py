@@ -4,7 +4,8 @@ Two kinds of step, in the manner of datatrove's minhash stages:
 
 1. Per document, pure and picklable so they run in worker processes:
    :func:`exact_key` (``body_text -> sha256 hex``) and :func:`signature`
-   (``body_text -> uint32[num_perm]`` MinHash over word 5-gram shingles, see :func:`shingles`).
+   (``body_text -> uint32[num_perm]`` MinHash over word 5-gram shingles, see :func:`shingles`);
+   :func:`sign` gives both from one normalisation of the text.
 2. Global, over ``(id, exact_key, signature)`` triples: :func:`find_links`. It never compares all
    pairs: exact keys are grouped in a dict, and near-duplicate candidates come only from shared LSH
    band buckets, each candidate then verified on its full signature. It holds the N × num_perm × 4
@@ -56,6 +57,7 @@ EXACT_METHOD = "sha256(normalize_for_identity)"
 EVENT_METHOD = "event_key"
 
 _MERSENNE_61 = np.uint64((1 << 61) - 1)
+_SHIFT_61 = np.uint64(61)
 _MASK_32 = np.uint64(0xFFFFFFFF)
 #: Signature of a text with no words: it is never bucketed, so empty texts are never near duplicates.
 EMPTY_HASH = np.uint32(0xFFFFFFFF)
@@ -164,16 +166,28 @@ def _link_order(link: Link) -> tuple[str, str, str]:
 _WORD = re.compile(r"[^\W_]+")  # letters and digits of any script; drops punctuation and "_"
 _DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},    # ٠-٩
                          **{chr(0x06F0 + i): str(i) for i in range(10)}})   # ۰-۹
+_ARABIC_INDIC_DIGIT = re.compile("[\u0660-\u0669\u06F0-\u06F9]")  # translate only when there are some
 
 
 def words(body_text: str) -> list[str]:
     """Tokens of the normalised view: Arabic-Indic digits as ASCII, case folded, punctuation gone."""
-    return _WORD.findall(normalize_for_identity(body_text).translate(_DIGITS).casefold())
+    return _words(normalize_for_identity(body_text))
+
+
+def _words(identity: str) -> list[str]:
+    """:func:`words` of a text already through :func:`~akhbar.normalize.normalize_for_identity`."""
+    if _ARABIC_INDIC_DIGIT.search(identity):
+        identity = identity.translate(_DIGITS)
+    return _WORD.findall(identity.casefold())
 
 
 def exact_key(body_text: str) -> str:
     """``body_text -> hex sha256`` of :func:`~akhbar.normalize.normalize_for_identity`."""
-    return hashlib.sha256(normalize_for_identity(body_text).encode("utf-8")).hexdigest()
+    return _exact_key(normalize_for_identity(body_text))
+
+
+def _exact_key(identity: str) -> str:
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
 def _hash64(text: str) -> int:
@@ -187,9 +201,19 @@ def shingles(body_text: str, n: int) -> np.ndarray:
     A text of fewer than ``n`` words gives one shingle of all its words; a text with no words gives
     an empty array.
     """
-    toks = words(body_text)
-    grams = [" ".join(toks[i:i + n]) for i in range(max(len(toks) - n + 1, 1))] if toks else []
-    return np.unique(np.array([_hash64(g) for g in grams], dtype=np.uint64))
+    return _shingles(words(body_text), n)
+
+
+def _shingles(toks: list[str], n: int) -> np.ndarray:
+    """:func:`shingles` of a text's :func:`words`.
+
+    Each shingle is the :func:`_hash64` of its words joined by spaces; the words are encoded once
+    and joined as bytes, and the 8-byte digests read as one little-endian array.
+    """
+    encoded = [t.encode("utf-8") for t in toks]
+    digests = b"".join([hashlib.blake2b(b" ".join(encoded[i:i + n]), digest_size=8).digest()
+                        for i in range(max(len(toks) - n + 1, 1))] if toks else [])
+    return np.unique(np.frombuffer(digests, dtype="<u8").astype(np.uint64))
 
 
 @lru_cache(maxsize=8)  # pure memo of a pure function; the arrays are made read-only
@@ -211,13 +235,29 @@ def signature(body_text: str, cfg: LinkConfig) -> np.ndarray:
     Slot ``i`` is the minimum over shingles of ``((a_i·x + b_i) mod (2^61 - 1)) & (2^32 - 1)``
     with ``x`` the low 32 bits of the shingle hash. A text with no words gives all ``EMPTY_HASH``.
     """
+    return _minhash(shingles(body_text, cfg.shingle_size), cfg)
+
+
+def sign(body_text: str, cfg: LinkConfig) -> tuple[str, np.ndarray]:
+    """``(exact_key(body_text), signature(body_text, cfg))``, normalising the text once."""
+    identity = normalize_for_identity(body_text)
+    return _exact_key(identity), _minhash(_shingles(_words(identity), cfg.shingle_size), cfg)
+
+
+def _minhash(sh: np.ndarray, cfg: LinkConfig) -> np.ndarray:
     a, b = _permutations(cfg.num_perm, cfg.seed)
     sig = np.full(cfg.num_perm, EMPTY_HASH, dtype=np.uint32)
-    sh = shingles(body_text, cfg.shingle_size)
     for start in range(0, sh.size, _SHINGLE_CHUNK):
-        x = (sh[start:start + _SHINGLE_CHUNK] & _MASK_32)[:, None]
-        hashed = ((x * a + b) % _MERSENNE_61) & _MASK_32
-        sig = np.minimum(sig, hashed.min(axis=0).astype(np.uint32))
+        y = (sh[start:start + _SHINGLE_CHUNK] & _MASK_32)[:, None] * a
+        y += b
+        # y mod (2^61 - 1) without a division: 2^61 ≡ 1, so y ≡ (y >> 61) + (y & (2^61 - 1)), which
+        # is below 2 × (2^61 - 1): one conditional subtraction finishes it. In place, no temporaries.
+        high = y >> _SHIFT_61
+        y &= _MERSENNE_61
+        y += high
+        y[y >= _MERSENNE_61] -= _MERSENNE_61
+        y &= _MASK_32
+        sig = np.minimum(sig, y.min(axis=0).astype(np.uint32))
     return sig
 
 

@@ -129,7 +129,7 @@ def process_page(path: Path, counts: CorpusLineCounts, cfg: BuildConfig) -> Page
     problems = list(schema_problems(record))
     if problems:
         raise RecordError(f"{page.id}: {problems[0]} (the record breaks schema/document.schema.json)")
-    return PageResult(record, links.exact_key(body_text), links.signature(body_text, cfg.links))
+    return PageResult(record, *links.sign(body_text, cfg.links))
 
 
 def _span(span: tuple[int, int] | None) -> dict | None:
