@@ -173,6 +173,16 @@ class CorpusLineCounts:
     def frequent(self, text: str, cfg: SegmentConfig) -> bool:
         return self._frequent_key(line_key(text), cfg)
 
+    def prune(self, cfg: SegmentConfig) -> None:
+        """Forget the lines :meth:`frequent` cannot call frequent under ``cfg`` now that every
+        document is counted: its answers do not change, and what is left (the chrome lines) is
+        small enough to copy to every worker, while the full count holds every headline."""
+        if self.documents < cfg.corpus_repeat_min_docs:
+            self.counts = Counter()
+            return
+        self.counts = Counter({h: n for h, n in self.counts.items()
+                               if n >= cfg.corpus_repeat_min_docs and n >= cfg.corpus_repeat_share * self.documents})
+
     def _frequent_key(self, key: str, cfg: SegmentConfig) -> bool:
         """:meth:`frequent` of a line whose :func:`line_key` is known."""
         if self.documents < cfg.corpus_repeat_min_docs:
