@@ -612,7 +612,7 @@ def time_stages(paths: list[Path], workdir: Path) -> dict:
         shutil.rmtree(out)
     limits = {"rows_per_group": cfg.rows_per_group, "rows_per_file": cfg.rows_per_file}
     with clock("write"):
-        staged = ShardWriter(out / ".stage", "documents", document_features(), **limits)
+        staged = ShardWriter(out / ".stage", "documents", document_features(), **limits, compression_level=1)
         entity_rows = ShardWriter(out, "entities", row_features("entity"), **limits)
         for result in results:
             staged.add(result.record)

@@ -269,7 +269,8 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
     with staging_dir(cfg.out) as tmp:
         # pass 2: per page → staged documents, entity rows, what the link step needs (on disk)
         stage = tmp / ".stage"
-        staged = ShardWriter(stage, "documents", document_features(), **limits)
+        # the staged copy is read back once and then deleted: fast compression, not small files
+        staged = ShardWriter(stage, "documents", document_features(), **limits, compression_level=1)
         entity_rows = ShardWriter(tmp, "entities", row_features("entity"), **limits)
         store = links.SignatureStore(stage / "links", cfg.links)  # row n = the n-th staged document
         for result in process_pages(paths, counts, cfg):
