@@ -575,7 +575,7 @@ def staged_page(path: Path, counts: CorpusLineCounts, cfg, clock: Stopwatch):
     if problems:
         raise RecordError(f"{page.id}: {problems[0]}")
     with clock("links"):
-        result = PageResult(record, links.exact_key(body_text), links.signature(body_text, cfg.links))
+        result = PageResult(record, *links.sign(body_text, cfg.links))
     return result
 
 
@@ -592,7 +592,7 @@ def time_stages(paths: list[Path], workdir: Path) -> dict:
     from akhbar import evaluation, links
     from akhbar.events import identifies_meeting
     from akhbar.card import render_card
-    from akhbar.pipeline import BuildConfig
+    from akhbar.pipeline import BuildConfig, staged_ids_and_dates
     from akhbar.schema import LINK_FEATURES, document_features, row_features
     from akhbar.write import ShardWriter, iter_rows, write_rows
 
@@ -612,7 +612,7 @@ def time_stages(paths: list[Path], workdir: Path) -> dict:
         shutil.rmtree(out)
     limits = {"rows_per_group": cfg.rows_per_group, "rows_per_file": cfg.rows_per_file}
     with clock("write"):
-        staged = ShardWriter(out / ".stage", "documents", document_features(), **limits)
+        staged = ShardWriter(out / ".stage", "documents", document_features(), **limits, compression_level=1)
         entity_rows = ShardWriter(out, "entities", row_features("entity"), **limits)
         for result in results:
             staged.add(result.record)
@@ -621,20 +621,27 @@ def time_stages(paths: list[Path], workdir: Path) -> dict:
         staged.close()
         entity_rows.close()
     with clock("links"):
-        duplicate_links = links.find_links(((r.record["id"], r.exact_key, r.signature) for r in results), cfg.links)
-        clusters = links.dedup_clusters([r.record["id"] for r in results], duplicate_links)
+        store = links.SignatureStore(out / ".stage" / "links", cfg.links)
+        for r in results:
+            store.add(*((r.exact_key, r.signature) if r.record["body_text"].strip() else (None, None)))
+        store.close()
+        pairs = links.duplicate_pairs(store, cfg.links)
+        ids, _ = staged_ids_and_dates(out / ".stage", pairs.rows())
+        duplicate_links = pairs.links(ids, cfg.links)
+        clusters = links.dedup_clusters(ids.values(), duplicate_links)
     del results
     with clock("write"):
         documents = ShardWriter(out, "documents", document_features(), **limits)
         event_rows = ShardWriter(out, "events", row_features("event"), **limits)
         event_keys = []
         for record in iter_rows(out / ".stage", "documents"):
-            record["dedup_cluster"] = clusters[record["id"]]
+            record["dedup_cluster"] = clusters.get(record["id"], record["id"])
             documents.add(record)
             for event in record["events"]:
                 event_rows.add({"document_id": record["id"], **event})
-            event_keys.append((record["id"], [e["event_key"] for e in record["events"]
-                                              if identifies_meeting(e["event_key"])]))
+            keys = [e["event_key"] for e in record["events"] if identifies_meeting(e["event_key"])]
+            if keys:
+                event_keys.append((record["id"], keys))
         documents.close()
         event_rows.close()
     with clock("links"):

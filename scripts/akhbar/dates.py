@@ -70,7 +70,14 @@ def _alternation(names) -> str:
 
 
 @cache
-def _patterns() -> list[re.Pattern]:
+def _patterns() -> list[tuple[re.Pattern, re.Pattern]]:
+    """``(prefilter, pattern)`` pairs, in the order their matches are collected.
+
+    The prefilter is a necessary condition of the pattern (text every match of it holds), found
+    by a plain search: the patterns open with a look-behind, which makes the regex engine try a
+    match at every position, so each pattern costs a full slow scan of the text; the prefilters
+    open with a digit or a literal and skip most texts (most lines, most bodies) quickly.
+    """
     months, weekdays, ordinals = _lexicons()
     mon = f"(?:{_alternation(months)})"
     wd = f"(?P<wd>{_alternation(weekdays)})"
@@ -80,31 +87,32 @@ def _patterns() -> list[re.Pattern]:
     year = r"(?P<year>\d{4})(?:\s?م(?![\w]))?"  # "2023م": the Gregorian-era letter may follow
     direction = r"(?P<dir>المقبل|القادم|الماضي|المنصرم|الفائت)"
     weekday_prefix = rf"(?:(?:يوم\s+)?{wd}\s*[,،]?\s*)?"
-    return [
+    scanners = [
         # 07 - 02 - 2019, 12/05/2022, 12.05.2022 (day first)
-        re.compile(rf"{b}{weekday_prefix}(?P<day>\d{{1,2}})\s*(?P<sep>[-/.])\s*(?P<mon_num>\d{{1,2}})\s*(?P=sep)\s*{year}{e}"),
+        (r"\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}",
+         rf"{b}{weekday_prefix}(?P<day>\d{{1,2}})\s*(?P<sep>[-/.])\s*(?P<mon_num>\d{{1,2}})\s*(?P=sep)\s*{year}{e}"),
         # 2022-05-12 (ISO), 2023/08/14 (year first)
-        re.compile(rf"{b}{year}(?P<sep>[-/])(?P<mon_num>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}}){e}"),
+        (r"\d{4}\s?م?[-/]\d{1,2}[-/]\d",
+         rf"{b}{year}(?P<sep>[-/])(?P<mon_num>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}}){e}"),
         # [weekday] day [من] [شهر] month[ / month] [،] [عام] [year] [المقبل]
-        re.compile(
-            rf"{b}{weekday_prefix}(?P<day>\d{{1,2}}|{ordinal})\s*(?:من\s+)?(?:شهر\s+)?"
-            rf"(?P<mon>{mon})(?:\s*/\s*{mon})?{e}"
-            rf"(?:\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?{year}{e})?"
-            rf"(?:\s+{direction}{e})?"
-        ),
+        (mon,
+         rf"{b}{weekday_prefix}(?P<day>\d{{1,2}}|{ordinal})\s*(?:من\s+)?(?:شهر\s+)?"
+         rf"(?P<mon>{mon})(?:\s*/\s*{mon})?{e}"
+         rf"(?:\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?{year}{e})?"
+         rf"(?:\s+{direction}{e})?"),
         # month year ("يونيو 2018", "شهر يونيو من عام 2018"); a bare month name is not enough
         # (مارس is also a verb, آب a noun), so a year or a modifier must follow.
-        re.compile(
-            rf"{b}(?:شهر\s+)?(?P<mon>{mon})(?:\s*/\s*{mon})?{e}"
-            rf"(?:\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?{year}{e}|\s+{direction}{e})"
-        ),
+        (mon,
+         rf"{b}(?:شهر\s+)?(?P<mon>{mon})(?:\s*/\s*{mon})?{e}"
+         rf"(?:\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?{year}{e}|\s+{direction}{e})"),
         # عام 2014, سنة 2019, العام 2020
-        re.compile(rf"{b}(?:عام|سنه|العام)\s+{year}{e}"),
+        (r"(?:عام|سنه)\s+\d{4}", rf"{b}(?:عام|سنه|العام)\s+{year}{e}"),
         # أمس الأربعاء, اليوم الجمعة, غدا الخميس, أول أمس
-        re.compile(rf"{b}(?P<rel>اول امس|امس|البارحه|اليوم|غدا|بعد غد)(?:\s+{wd}{e}|(?={e}))"),
+        (r"امس|البارحه|اليوم|غدا|بعد غد", rf"{b}(?P<rel>اول امس|امس|البارحه|اليوم|غدا|بعد غد)(?:\s+{wd}{e}|(?={e}))"),
         # الثلاثاء الماضي, يوم الخميس المقبل
-        re.compile(rf"{b}(?:يوم\s+)?{wd}\s+{direction}{e}"),
+        (direction, rf"{b}(?:يوم\s+)?{wd}\s+{direction}{e}"),
     ]
+    return [(re.compile(prefilter), re.compile(pattern)) for prefilter, pattern in scanners]
 
 
 _RELATIVE = {"اول امس": -2, "امس": -1, "البارحه": -1, "اليوم": 0, "غدا": 1, "بعد غد": 2}
@@ -151,7 +159,9 @@ def find_dates(text: str) -> list[DateMention]:
     """
     view, origin = normalize_with_offsets(text)
     found: list[DateMention] = []
-    for pattern in _patterns():
+    for prefilter, pattern in _patterns():
+        if prefilter.search(view) is None:
+            continue
         for match in pattern.finditer(view):
             mention = _mention(match, text, origin)
             if mention is not None:

@@ -101,7 +101,8 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from akhbar.dates import DateMention, find_dates, resolve
 from akhbar.lexicon import rows
@@ -205,22 +206,48 @@ def _is_cue_word(kind: str, word: str) -> bool:
     return (word,) in _cue_lexicon().get(kind, {}).get(word, ())
 
 
-def _variants(form: str, full: bool):
+# The per-word lookups below are memoised by word form: a page repeats its words and the corpus
+# its vocabulary, and these are pure functions of the form. The bound keeps memory flat.
+_FORM_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_FORM_CACHE)
+def _variants(form: str, full: bool) -> tuple[tuple[str, int], ...]:
     """``(stem, proclitic length)`` readings of one view word: as is, then without proclitics."""
-    yield form, 0
+    out = [(form, 0)]
     for p in (_PROCLITICS if full else _LIGHT_PROCLITICS):
         if form.startswith(p) and len(form) - len(p) >= 2:
-            yield form[len(p):], len(p)
+            out.append((form[len(p):], len(p)))
     if full:
         for p in ("", "و", "ف"):  # لل = ل + ال: only the preposition is outside (للاجتماع → لاجتماع)
             if form.startswith(p + "لل") and len(form) - len(p) > 3:
-                yield "ال" + form[len(p) + 2:], len(p) + 1
+                out.append(("ال" + form[len(p) + 2:], len(p) + 1))
+    return tuple(out)
+
+
+@lru_cache(maxsize=_FORM_CACHE)
+def _cue_candidates(form: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``(kind, cue words)`` of every cue that may start at a word of this form: its first word is
+    one of the form's readings, with a proclitic only for the kinds that allow any."""
+    lexicon = _cue_lexicon()
+    light = {stem for stem, _ in _variants(form, False)}
+    return tuple((kind, words)
+                 for stem, _plen in _variants(form, True)
+                 for kind, table in lexicon.items()
+                 if stem in table and (stem in light or kind in _FULL_PROCLITIC_KINDS)
+                 for words in table[stem])
+
+
+@lru_cache(maxsize=_FORM_CACHE)
+def _trigger_candidates(form: str) -> tuple[tuple[int, tuple[_TriggerForm, ...]], ...]:
+    """``(proclitic length, trigger forms)`` for each reading of this form that starts a trigger."""
+    lexicon = _trigger_lexicon()
+    return tuple((plen, lexicon[stem]) for stem, plen in _variants(form, True) if stem in lexicon)
 
 
 # --- the document view ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # a NamedTuple: built ~400 times per page, cheaper than a frozen dataclass
     index: int
     vstart: int
     vend: int
@@ -249,14 +276,17 @@ class _Doc:
         self.published = published
         self.view, self.origin = normalize_with_offsets(text)
         self.sentences, self.clauses = _split(text)
-        clause_starts = [c.start for c in self.clauses]
+        origin, clauses = self.origin, self.clauses
         tokens = []
+        clause = 0  # words come in text order: the clause index only moves forward
         for match in _WORD.finditer(self.view):
-            start, end = view_span_to_text(self.origin, match.start(), match.end())
-            end = _extend_over_marks(text, end)
-            clause = bisect.bisect_right(clause_starts, start) - 1
-            tokens.append(_Token(len(tokens), match.start(), match.end(), start, end, match.group(),
-                                 clause, self.clauses[clause].sentence))
+            vstart, vend = match.span()
+            start, end = origin[vstart], origin[vend - 1] + 1  # view_span_to_text, inlined
+            if end < len(text) and text[end] != " ":  # a space, most often: no mark to skip
+                end = _extend_over_marks(text, end)
+            while clause + 1 < len(clauses) and clauses[clause + 1].start <= start:
+                clause += 1
+            tokens.append(_Token(len(tokens), vstart, vend, start, end, match.group(), clause, clauses[clause].sentence))
         self.tokens = tokens
         self.token_starts = [t.start for t in tokens]
         self.clauses = _with_tokens(self.clauses, tokens)
@@ -287,7 +317,12 @@ class _Doc:
 
     def cue_in(self, kind: str, lo: int, hi: int) -> list[int]:
         """Word indexes in [lo, hi) where a ``kind`` cue starts."""
-        return [i for i in range(lo, hi) if self.cue_at(kind, i)]
+        starts = self.cues.get(kind)
+        if not starts:
+            return []
+        if len(starts) < hi - lo:
+            return sorted(i for i in starts if lo <= i < hi)
+        return [i for i in range(lo, hi) if i in starts]
 
     def covered(self, kind: str) -> frozenset[int]:
         """Word indexes inside a ``kind`` cue."""
@@ -342,6 +377,10 @@ def _extend_over_marks(text: str, end: int) -> int:
     return end
 
 
+# Every character that ends a sentence or a clause: the text is scanned for these, not walked.
+_BREAKS = re.compile("[" + re.escape("".join(sorted(_SENTENCE_END | _CLAUSE_END))) + "]")
+
+
 def _split(text: str) -> tuple[list[tuple[int, int]], list[_Clause]]:
     """Sentences and clauses as text ranges. A full stop or comma between digits splits nothing."""
     sentences: list[tuple[int, int]] = []
@@ -351,7 +390,8 @@ def _split(text: str) -> tuple[list[tuple[int, int]], list[_Clause]]:
     def between_digits(i: int) -> bool:
         return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
-    for i, ch in enumerate(text):
+    for match in _BREAKS.finditer(text):
+        i, ch = match.start(), match.group()
         if ch in _SENTENCE_END and not (ch == "." and between_digits(i)):
             clauses.append(_Clause(c_start, i + 1, len(sentences), False, -1, -1))
             sentences.append((s_start, i + 1))
@@ -377,20 +417,17 @@ def _with_tokens(clauses: list[_Clause], tokens: list[_Token]) -> list[_Clause]:
 
 def _cue_hits(tokens: list[_Token]) -> dict[str, dict[int, int]]:
     """kind → word index → length of the longest cue of that kind starting there (within a sentence)."""
-    lexicon = _cue_lexicon()
     hits: dict[str, dict[int, int]] = defaultdict(dict)
     for i, token in enumerate(tokens):
-        light = {stem for stem, _ in _variants(token.form, False)}
-        for stem, _plen in _variants(token.form, True):
-            for kind, table in lexicon.items():
-                if stem not in table or (stem not in light and kind not in _FULL_PROCLITIC_KINDS):
-                    continue
-                for words in table[stem]:
-                    j = i + len(words)
-                    if j <= len(tokens) and tokens[j - 1].sentence == token.sentence and \
-                            all(tokens[i + k].form == w for k, w in enumerate(words[1:], 1)):
-                        hits[kind][i] = max(hits[kind].get(i, 0), len(words))
+        for kind, words in _cue_candidates(token.form):
+            j = i + len(words)
+            if j <= len(tokens) and tokens[j - 1].sentence == token.sentence and \
+                    all(tokens[i + k].form == w for k, w in enumerate(words[1:], 1)):
+                hits[kind][i] = max(hits[kind].get(i, 0), len(words))
     return dict(hits)
+
+
+_QUOTE_MARKS = re.compile("[" + "".join(sorted(set(_QUOTES) | set(_QUOTES.values()))) + "]")
 
 
 def _quote_regions(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -398,8 +435,8 @@ def _quote_regions(text: str, sentences: list[tuple[int, int]]) -> list[tuple[in
     regions = []
     for s, e in sentences:
         open_at, closer = None, None
-        for i in range(s, e):
-            ch = text[i]
+        for match in _QUOTE_MARKS.finditer(text, s, e):  # only the quote marks change the state
+            i, ch = match.start(), match.group()
             if open_at is None and ch in _QUOTES:
                 open_at, closer = i, _QUOTES[ch]
             elif open_at is not None and ch == closer:
@@ -459,14 +496,13 @@ class _Mention:
 
 def _find_triggers(doc: _Doc) -> list[_Hit]:
     """Every lexicon match, longest first at each word, outside non-EVENT entities."""
-    lexicon = _trigger_lexicon()
     hits: list[_Hit] = []
     i = 0
     while i < len(doc.tokens):
         token = doc.tokens[i]
         best: _Hit | None = None
-        for stem, plen in _variants(token.form, True):
-            for form in lexicon.get(stem, ()):
+        for plen, forms in _trigger_candidates(token.form):
+            for form in forms:
                 j = i + len(form.words)
                 if j <= len(doc.tokens) and all(doc.tokens[i + k].form == w for k, w in enumerate(form.words[1:], 1)):
                     if best is None or j > best.hi:

@@ -4,11 +4,18 @@ Two kinds of step, in the manner of datatrove's minhash stages:
 
 1. Per document, pure and picklable so they run in worker processes:
    :func:`exact_key` (``body_text -> sha256 hex``) and :func:`signature`
-   (``body_text -> uint32[num_perm]`` MinHash over word 5-gram shingles, see :func:`shingles`).
-2. Global, over ``(id, exact_key, signature)`` triples: :func:`find_links`. It never compares all
-   pairs: exact keys are grouped in a dict, and near-duplicate candidates come only from shared LSH
-   band buckets, each candidate then verified on its full signature. It holds the N × num_perm × 4
-   byte signature matrix, one band's bucket hashes at a time, and the candidate pairs (8 bytes each).
+   (``body_text -> uint32[num_perm]`` MinHash over word 5-gram shingles, see :func:`shingles`);
+   :func:`sign` gives both from one normalisation of the text.
+2. Global: the build appends each page's exact key and signature to a :class:`SignatureStore`
+   (files in its staging folder, one fixed-width row per page, the LSH band hashes precomputed),
+   then :func:`duplicate_pairs` finds exact groups and near pairs by row number and
+   :meth:`DuplicatePairs.links` turns them into links once the ids of those rows are looked up.
+   :func:`find_links` does the same over in-memory ``(id, exact_key, signature)`` triples. It never
+   compares all pairs: exact keys are grouped by sorting their 8-byte prefixes, and near-duplicate
+   candidates come only from shared LSH band buckets, each candidate then verified on its full
+   signature. In memory at once: one or two 8-byte values per page (a band's bucket hashes and
+   their sort order), the candidate pairs (8 bytes each) and the signatures of the pairs being
+   verified; nothing per page outlives the step, so the build's memory does not grow with N.
 
 Then :func:`dedup_clusters` (union-find over the duplicate links) and :func:`same_event_links`.
 
@@ -37,11 +44,13 @@ import json
 import math
 import random
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -56,6 +65,7 @@ EXACT_METHOD = "sha256(normalize_for_identity)"
 EVENT_METHOD = "event_key"
 
 _MERSENNE_61 = np.uint64((1 << 61) - 1)
+_SHIFT_61 = np.uint64(61)
 _MASK_32 = np.uint64(0xFFFFFFFF)
 #: Signature of a text with no words: it is never bucketed, so empty texts are never near duplicates.
 EMPTY_HASH = np.uint32(0xFFFFFFFF)
@@ -164,16 +174,28 @@ def _link_order(link: Link) -> tuple[str, str, str]:
 _WORD = re.compile(r"[^\W_]+")  # letters and digits of any script; drops punctuation and "_"
 _DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},    # ٠-٩
                          **{chr(0x06F0 + i): str(i) for i in range(10)}})   # ۰-۹
+_ARABIC_INDIC_DIGIT = re.compile("[\u0660-\u0669\u06F0-\u06F9]")  # translate only when there are some
 
 
 def words(body_text: str) -> list[str]:
     """Tokens of the normalised view: Arabic-Indic digits as ASCII, case folded, punctuation gone."""
-    return _WORD.findall(normalize_for_identity(body_text).translate(_DIGITS).casefold())
+    return _words(normalize_for_identity(body_text))
+
+
+def _words(identity: str) -> list[str]:
+    """:func:`words` of a text already through :func:`~akhbar.normalize.normalize_for_identity`."""
+    if _ARABIC_INDIC_DIGIT.search(identity):
+        identity = identity.translate(_DIGITS)
+    return _WORD.findall(identity.casefold())
 
 
 def exact_key(body_text: str) -> str:
     """``body_text -> hex sha256`` of :func:`~akhbar.normalize.normalize_for_identity`."""
-    return hashlib.sha256(normalize_for_identity(body_text).encode("utf-8")).hexdigest()
+    return _exact_key(normalize_for_identity(body_text))
+
+
+def _exact_key(identity: str) -> str:
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
 def _hash64(text: str) -> int:
@@ -187,9 +209,19 @@ def shingles(body_text: str, n: int) -> np.ndarray:
     A text of fewer than ``n`` words gives one shingle of all its words; a text with no words gives
     an empty array.
     """
-    toks = words(body_text)
-    grams = [" ".join(toks[i:i + n]) for i in range(max(len(toks) - n + 1, 1))] if toks else []
-    return np.unique(np.array([_hash64(g) for g in grams], dtype=np.uint64))
+    return _shingles(words(body_text), n)
+
+
+def _shingles(toks: list[str], n: int) -> np.ndarray:
+    """:func:`shingles` of a text's :func:`words`.
+
+    Each shingle is the :func:`_hash64` of its words joined by spaces; the words are encoded once
+    and joined as bytes, and the 8-byte digests read as one little-endian array.
+    """
+    encoded = [t.encode("utf-8") for t in toks]
+    digests = b"".join([hashlib.blake2b(b" ".join(encoded[i:i + n]), digest_size=8).digest()
+                        for i in range(max(len(toks) - n + 1, 1))] if toks else [])
+    return np.unique(np.frombuffer(digests, dtype="<u8").astype(np.uint64))
 
 
 @lru_cache(maxsize=8)  # pure memo of a pure function; the arrays are made read-only
@@ -211,93 +243,255 @@ def signature(body_text: str, cfg: LinkConfig) -> np.ndarray:
     Slot ``i`` is the minimum over shingles of ``((a_i·x + b_i) mod (2^61 - 1)) & (2^32 - 1)``
     with ``x`` the low 32 bits of the shingle hash. A text with no words gives all ``EMPTY_HASH``.
     """
+    return _minhash(shingles(body_text, cfg.shingle_size), cfg)
+
+
+def sign(body_text: str, cfg: LinkConfig) -> tuple[str, np.ndarray]:
+    """``(exact_key(body_text), signature(body_text, cfg))``, normalising the text once."""
+    identity = normalize_for_identity(body_text)
+    return _exact_key(identity), _minhash(_shingles(_words(identity), cfg.shingle_size), cfg)
+
+
+def _minhash(sh: np.ndarray, cfg: LinkConfig) -> np.ndarray:
     a, b = _permutations(cfg.num_perm, cfg.seed)
     sig = np.full(cfg.num_perm, EMPTY_HASH, dtype=np.uint32)
-    sh = shingles(body_text, cfg.shingle_size)
     for start in range(0, sh.size, _SHINGLE_CHUNK):
-        x = (sh[start:start + _SHINGLE_CHUNK] & _MASK_32)[:, None]
-        hashed = ((x * a + b) % _MERSENNE_61) & _MASK_32
-        sig = np.minimum(sig, hashed.min(axis=0).astype(np.uint32))
+        y = (sh[start:start + _SHINGLE_CHUNK] & _MASK_32)[:, None] * a
+        y += b
+        # y mod (2^61 - 1) without a division: 2^61 ≡ 1, so y ≡ (y >> 61) + (y & (2^61 - 1)), which
+        # is below 2 × (2^61 - 1): one conditional subtraction finishes it. In place, no temporaries.
+        high = y >> _SHIFT_61
+        y &= _MERSENNE_61
+        y += high
+        y[y >= _MERSENNE_61] -= _MERSENNE_61
+        y &= _MASK_32
+        sig = np.minimum(sig, y.min(axis=0).astype(np.uint32))
     return sig
 
 
 # ---------------------------------------------------------------------------- global stage
 
-def find_links(items: Iterable[tuple[str, str, np.ndarray]], cfg: LinkConfig) -> list[Link]:
-    """``(id, exact_key, signature)`` triples -> exact and near duplicate links, sorted.
+class SignatureStore:
+    """What the global step needs of each document, kept on disk so the build's memory stays flat.
 
-    The output depends only on the set of triples, not on their order. Duplicate ids and signatures
-    of the wrong shape or dtype raise ``ValueError``.
+    One row per :meth:`add`, in order (the build adds every page, so a row is a page's position in
+    the staged documents). Files in ``folder``, all fixed-width so a row is found by arithmetic:
+
+    - ``flags.u8``: 0 no body (never linked), 1 a body whose signature is all ``EMPTY_HASH`` (no
+      words: exact duplicates only), 2 a body with words;
+    - ``keys.bin``: sha256 of the exact key (32 bytes), and ``key-prefix.u64`` its first 8 bytes,
+      which are what gets sorted;
+    - ``signatures.u32``: the signature (``num_perm`` × uint32), read back only for candidate pairs;
+    - ``band-NN.u64``: the LSH bucket hash of each band, so a band is one contiguous read.
+
+    Rows are buffered and written a block at a time; the band hashes of a block are one numpy step.
     """
-    ids: list[str] = []
-    keys: list[str] = []
-    buf = bytearray()  # one growing buffer, not a list of small arrays then a stacked copy
-    for doc_id, key, sig in items:
-        sig = np.asarray(sig)
-        if sig.shape != (cfg.num_perm,) or sig.dtype != np.uint32:
-            raise ValueError(f"signature of {doc_id!r} is {sig.dtype}{list(sig.shape)}, "
-                             f"expected uint32[{cfg.num_perm}]: was it made with the same LinkConfig?")
-        ids.append(doc_id)
-        keys.append(key)
-        buf += sig.tobytes()
-    if len(set(ids)) != len(ids):
-        raise ValueError("find_links got the same document id twice; ids must be unique.")
-    sigs = np.frombuffer(buf, dtype=np.uint32).reshape(len(ids), cfg.num_perm)
 
-    links, reps = _exact_links(ids, keys)
-    reps = reps[~(sigs[reps] == EMPTY_HASH).all(axis=1)]  # no words, nothing to compare
-    pairs, method = _candidate_pairs(sigs, reps, cfg), cfg.near_method
+    _BLOCK = 4096
+
+    def __init__(self, folder: Path, cfg: LinkConfig):
+        self.folder, self.cfg = folder, cfg
+        folder.mkdir(parents=True, exist_ok=True)
+        self.rows = 0
+        self._flags, self._keys, self._sigs = bytearray(), bytearray(), bytearray()
+        names = ["flags.u8", "keys.bin", "key-prefix.u64", "signatures.u32"] + [f"band-{b:02d}.u64" for b in range(cfg.bands)]
+        self._files = {name: open(folder / name, "wb") for name in names}
+
+    def add(self, exact_key: str | None, sig: np.ndarray | None) -> None:
+        """One document: its exact key and signature, or ``None, None`` for a page without a body."""
+        if exact_key is None:
+            self._flags.append(0)
+            self._keys += bytes(32)
+            self._sigs += np.full(self.cfg.num_perm, EMPTY_HASH, dtype=np.uint32).tobytes()
+        else:
+            sig = np.asarray(sig)
+            if sig.shape != (self.cfg.num_perm,) or sig.dtype != np.uint32:
+                raise ValueError(f"signature of row {self.rows} is {sig.dtype}{list(sig.shape)}, expected "
+                                 f"uint32[{self.cfg.num_perm}]: was it made with the same LinkConfig?")
+            self._flags.append(1 if (sig == EMPTY_HASH).all() else 2)
+            self._keys += hashlib.sha256(exact_key.encode("utf-8")).digest()
+            self._sigs += sig.tobytes()
+        self.rows += 1
+        if len(self._flags) >= self._BLOCK:
+            self._write_block()
+
+    def _write_block(self) -> None:
+        if not self._flags:
+            return
+        files, cfg = self._files, self.cfg
+        files["flags.u8"].write(self._flags)
+        files["keys.bin"].write(self._keys)
+        files["key-prefix.u64"].write(np.frombuffer(self._keys, dtype=np.uint64)[::4].tobytes())
+        files["signatures.u32"].write(self._sigs)
+        sigs = np.frombuffer(self._sigs, dtype=np.uint32).reshape(-1, cfg.num_perm)
+        for band in range(cfg.bands):
+            files[f"band-{band:02d}.u64"].write(_band_hashes(sigs, band, cfg).tobytes())
+        self._flags, self._keys, self._sigs = bytearray(), bytearray(), bytearray()
+
+    def close(self) -> None:
+        """Write what is buffered and close the files; then the store can be read."""
+        self._write_block()
+        for f in self._files.values():
+            f.close()
+
+    def _read(self, name: str, dtype) -> np.ndarray:
+        return np.fromfile(self.folder / name, dtype=dtype)
+
+    def _signatures(self) -> np.ndarray:
+        """The signature matrix, memory-mapped: only the rows read are brought in."""
+        if not self.rows:
+            return np.empty((0, self.cfg.num_perm), dtype=np.uint32)
+        return np.memmap(self.folder / "signatures.u32", dtype=np.uint32, mode="r", shape=(self.rows, self.cfg.num_perm))
+
+
+def _band_hashes(sigs: np.ndarray, band: int, cfg: LinkConfig) -> np.ndarray:
+    """One 64-bit bucket hash per row for ``band``: its ``cfg.rows`` slots folded FNV-style.
+
+    Two different bands that fold to the same hash only add a candidate, which verification then
+    rejects, so the fold need not be collision-free.
+    """
+    block = sigs[:, band * cfg.rows:(band + 1) * cfg.rows].astype(np.uint64)
+    bucket = np.zeros(len(sigs), dtype=np.uint64)
+    for col in block.T:  # uint64 arithmetic wraps mod 2^64, as intended
+        bucket = bucket * np.uint64(0x100000001B3) + col
+    return bucket
+
+
+@dataclass(frozen=True)
+class DuplicatePairs:
+    """Duplicates found among the rows of a :class:`SignatureStore`, before ids are known.
+
+    ``groups``: the rows of each exact group of two or more (equal exact keys). ``near``: near
+    duplicate pairs ``(i, j, score)`` between rows that stand for their exact group (each group's
+    first row; members share its signature, so which member stands for it changes no score).
+    """
+
+    groups: list[np.ndarray]
+    near: list[tuple[int, int, float]]
+
+    def rows(self) -> np.ndarray:
+        """Every row in a duplicate link, sorted: the ids to look up for :meth:`links`."""
+        parts = self.groups + [np.array([r for i, j, _ in self.near for r in (i, j)], dtype=np.int64)]
+        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+
+    def links(self, ids: Mapping[int, str], cfg: LinkConfig) -> list[Link]:
+        """The exact and near duplicate links, sorted, given the id of every row of :meth:`rows`.
+
+        Each exact group is a star from its smallest id, which also stands for the group in its
+        near links (so no pair is both exact and near).
+        """
+        links, rep = [], {}
+        for group in self.groups:
+            members = group.tolist()
+            hub = min(members, key=ids.__getitem__)
+            rep[members[0]] = hub
+            links.extend(Link(ids[hub], ids[r], EXACT_DUPLICATE, 1.0, EXACT_METHOD) for r in members if r != hub)
+        method = cfg.near_method
+        for i, j, score in self.near:
+            source, target = sorted((ids[rep.get(i, i)], ids[rep.get(j, j)]))
+            links.append(Link(source, target, NEAR_DUPLICATE, score, method))
+        return sorted(links, key=_link_order)
+
+
+def duplicate_pairs(store: SignatureStore, cfg: LinkConfig) -> DuplicatePairs:
+    """Exact groups and verified near pairs of a closed store, without comparing all pairs.
+
+    Memory: a few arrays of one 8-byte value per row at a time (the key prefixes, one band's
+    bucket hashes and their sort order), plus the groups and candidate pairs found.
+    """
+    flags = store._read("flags.u8", np.uint8)
+    groups = _exact_groups(store, np.flatnonzero(flags > 0))
+    in_lsh = flags == 2
+    for group in groups:
+        in_lsh[group[1:]] = False  # the group's first row stands for it
+    rows = np.flatnonzero(in_lsh)
+    del flags, in_lsh
+    pairs = _candidate_pairs(lambda band: store._read(f"band-{band:02d}.u64", np.uint64)[rows], rows, store.rows, cfg)
+    sigs = store._signatures()
+    near = []
     for lo in range(0, len(pairs), _VERIFY_CHUNK):
         chunk = pairs[lo:lo + _VERIFY_CHUNK]
         scores = (sigs[chunk[:, 0]] == sigs[chunk[:, 1]]).mean(axis=1)
         keep = scores >= cfg.threshold
-        for (i, j), score in zip(chunk[keep].tolist(), scores[keep].tolist()):
-            source, target = sorted((ids[i], ids[j]))
-            links.append(Link(source, target, NEAR_DUPLICATE, score, method))
-    return sorted(links, key=_link_order)
+        near.extend(zip(*chunk[keep].T.tolist(), scores[keep].tolist()))
+    return DuplicatePairs(groups, near)
 
 
-def _exact_links(ids: Sequence[str], keys: Sequence[str]) -> tuple[list[Link], np.ndarray]:
-    """Star links from each exact group's smallest id, and the row of each group's representative."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    for row, key in enumerate(keys):
-        groups[key].append(row)
-    links, reps = [], []
-    for rows in groups.values():
-        rep = min(rows, key=ids.__getitem__)
-        reps.append(rep)
-        links.extend(Link(ids[rep], ids[r], EXACT_DUPLICATE, 1.0, EXACT_METHOD) for r in rows if r != rep)
-    return links, np.array(sorted(reps), dtype=np.int64)
+def _exact_groups(store: SignatureStore, rows: np.ndarray) -> list[np.ndarray]:
+    """Rows (of ``rows``) grouped by equal exact key, groups of two or more, each in row order.
+
+    Sorting the 8-byte key prefixes puts equal keys side by side; the full 32-byte keys of the
+    rows in a run of equal prefixes then split the run (a prefix collision is not a duplicate).
+    """
+    prefix = store._read("key-prefix.u64", np.uint64)[rows]
+    order = np.argsort(prefix, kind="stable")
+    ranked = prefix[order]
+    same = np.flatnonzero(ranked[1:] == ranked[:-1])  # position p equals p + 1
+    if not same.size:
+        return []
+    starts = same[np.diff(same, prepend=-2) != 1]  # first position of each run
+    ends = np.append(same[:-1][np.diff(same) != 1], same[-1]) + 2  # one past the run's last position
+    keys = np.memmap(store.folder / "keys.bin", dtype="V32", mode="r", shape=(store.rows,))
+    groups = []
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        by_key: dict[bytes, list[int]] = defaultdict(list)
+        for row in sorted(rows[order[start:end]].tolist()):
+            by_key[keys[row].tobytes()].append(row)
+        groups.extend(np.array(g, dtype=np.int64) for g in by_key.values() if len(g) > 1)
+    return sorted(groups, key=lambda g: g[0])
 
 
-def _candidate_pairs(sigs: np.ndarray, rows: np.ndarray, cfg: LinkConfig) -> np.ndarray:
+def find_links(items: Iterable[tuple[str, str, np.ndarray]], cfg: LinkConfig) -> list[Link]:
+    """``(id, exact_key, signature)`` triples -> exact and near duplicate links, sorted.
+
+    The in-memory form of :func:`duplicate_pairs` (through a temporary :class:`SignatureStore`).
+    The output depends only on the set of triples, not on their order. Duplicate ids and
+    signatures of the wrong shape or dtype raise ``ValueError``.
+    """
+    ids: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="akhbar-links-") as tmp:
+        store = SignatureStore(Path(tmp), cfg)
+        try:
+            for doc_id, key, sig in items:
+                sig = np.asarray(sig)
+                if sig.shape != (cfg.num_perm,) or sig.dtype != np.uint32:
+                    raise ValueError(f"signature of {doc_id!r} is {sig.dtype}{list(sig.shape)}, "
+                                     f"expected uint32[{cfg.num_perm}]: was it made with the same LinkConfig?")
+                ids.append(doc_id)
+                store.add(key, sig)
+        finally:
+            store.close()
+        if len(set(ids)) != len(ids):
+            raise ValueError("find_links got the same document id twice; ids must be unique.")
+        pairs = duplicate_pairs(store, cfg)
+    return pairs.links({row: ids[row] for row in pairs.rows().tolist()}, cfg)
+
+
+def _candidate_pairs(bucket_of_band, rows: np.ndarray, n: int, cfg: LinkConfig) -> np.ndarray:
     """Row pairs ``(i, j)``, ``i < j``, of ``rows`` that share a bucket in at least one band.
 
-    Each band's ``cfg.rows`` slots are folded into one 64-bit bucket hash; sorting the hashes puts
-    each bucket's rows side by side, and a bucket of k rows yields its k(k-1)/2 pairs. Two different
-    bands that fold to the same hash only add a candidate, which verification then rejects, so the
-    fold need not be collision-free.
+    ``bucket_of_band(band)`` gives the bucket hash of each of ``rows`` (in order); ``n`` bounds the
+    row numbers. Sorting the hashes puts each bucket's rows side by side, and a bucket of k rows
+    yields its k(k-1)/2 pairs.
     """
-    codes = np.empty(0, dtype=np.int64)  # pair (i, j) as i * len(sigs) + j, deduped band by band
+    codes = np.empty(0, dtype=np.int64)  # pair (i, j) as i * n + j, deduped band by band
     for band in range(cfg.bands):
-        block = sigs[rows, band * cfg.rows:(band + 1) * cfg.rows].astype(np.uint64)
-        bucket = np.zeros(len(rows), dtype=np.uint64)
-        for col in block.T:  # uint64 arithmetic wraps mod 2^64, as intended
-            bucket = bucket * np.uint64(0x100000001B3) + col
+        bucket = bucket_of_band(band)
         order = np.argsort(bucket, kind="stable")
         ranked = bucket[order]
+        del bucket
         # ``left``: positions p whose row shares its bucket with the row ``step`` places on. Buckets
         # are contiguous, so each step keeps a subset of the last: the work is the number of pairs.
         step, left, found = 1, np.flatnonzero(ranked[1:] == ranked[:-1]), [codes]
         while left.size:
             a, b = rows[order[left]], rows[order[left + step]]
-            found.append(np.minimum(a, b) * len(sigs) + np.maximum(a, b))
+            found.append(np.minimum(a, b) * n + np.maximum(a, b))
             step += 1
             left = left[left + step < len(ranked)]
             left = left[ranked[left + step] == ranked[left]]
         codes = np.sort(np.concatenate(found))
         codes = codes[np.diff(codes, prepend=-1) != 0]  # np.unique (codes >= 0), minus its slow hash path
-    return np.stack([codes // len(sigs), codes % len(sigs)], axis=1)
+    return np.stack([codes // max(n, 1), codes % max(n, 1)], axis=1)
 
 
 def dedup_clusters(ids: Iterable[str], links: Iterable[Link]) -> dict[str, str]:

@@ -11,13 +11,16 @@
               events    → gold or automatic meetings                    akhbar.gold / akhbar.events
               validate  → the record against schema/document.schema.json
               sign      → exact key + MinHash signature of body_text   akhbar.links
-            records stream to Parquet shards in a staging folder
+            records stream to Parquet shards in a staging folder, keys and signatures to a
+            disk-backed akhbar.links.SignatureStore beside them
     global  link        exact / near duplicates (LSH), same_event      akhbar.links
             finish      dedup_cluster and duplicate-dated events into the documents
     write   documents, entities, events, links configs + card; then swap the folder into place
 
 Per-page work depends only on the page, its annotation file and the corpus line counts, so the
-output is identical whatever the number of workers.
+output is identical whatever the number of workers. The main process keeps nothing per page in
+memory between the passes: what the link step needs is on disk, and ids and dates are read back
+from the staged documents for the pages that turn out to be duplicates.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -32,6 +36,7 @@ from typing import Iterator
 import shutil
 
 import numpy as np
+import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from akhbar import entities as entity_annotator
@@ -78,12 +83,34 @@ class RecordError(Exception):
 
 # --- pass 1 -------------------------------------------------------------------------------------
 
-def count_lines(paths: list[Path], cfg: BuildConfig) -> CorpusLineCounts:
-    """Pass 1: stream every page once and count the short lines pages share."""
+def count_lines(paths: Sequence[Path], cfg: BuildConfig) -> CorpusLineCounts:
+    """Pass 1: stream every page once and count the short lines pages share (only those frequent
+    enough to matter are kept)."""
     counts = CorpusLineCounts(cfg.segment.corpus_repeat_max_words)
     for path in tqdm(paths, desc="count lines", unit="page", disable=not cfg.progress):
         counts.add_document(read_page(path, cfg.max_bytes).raw_text)
+    counts.prune(cfg.segment)
     return counts
+
+
+class PageList(Sequence[Path]):
+    """The pages of one seeds folder (what :func:`akhbar.read.seed_paths` lists) as the folder and
+    the file names: the build holds the list throughout, and a Path object costs several times
+    its name."""
+
+    def __init__(self, paths: list[Path]):
+        self.folder = paths[0].parent if paths else Path()
+        if any(p.parent != self.folder for p in paths):
+            raise ValueError("PageList holds the pages of one folder")
+        self.names = [p.name for p in paths]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self.folder / name for name in self.names[i]]
+        return self.folder / self.names[i]
 
 
 # --- pass 2: one page ---------------------------------------------------------------------------
@@ -129,7 +156,7 @@ def process_page(path: Path, counts: CorpusLineCounts, cfg: BuildConfig) -> Page
     problems = list(schema_problems(record))
     if problems:
         raise RecordError(f"{page.id}: {problems[0]} (the record breaks schema/document.schema.json)")
-    return PageResult(record, links.exact_key(body_text), links.signature(body_text, cfg.links))
+    return PageResult(record, *links.sign(body_text, cfg.links))
 
 
 def _span(span: tuple[int, int] | None) -> dict | None:
@@ -151,7 +178,7 @@ def _process_in_worker(path: Path) -> PageResult:
     return process_page(path, counts, cfg)
 
 
-def process_pages(paths: list[Path], counts: CorpusLineCounts, cfg: BuildConfig) -> Iterator[PageResult]:
+def process_pages(paths: Sequence[Path], counts: CorpusLineCounts, cfg: BuildConfig) -> Iterator[PageResult]:
     """Pass 2 over all pages, in path order, in ``cfg.workers`` processes."""
     bar = tqdm(total=len(paths), desc="annotate", unit="page", disable=not cfg.progress)
     if cfg.workers <= 1:
@@ -209,6 +236,25 @@ def check_output_folder(seeds: Path, out: Path) -> None:
                               "refusing to replace it (choose an empty or new --out)")
 
 
+def staged_ids_and_dates(stage: Path, rows: np.ndarray) -> tuple[dict[int, str], dict[str, str]]:
+    """``({row: id}, {id: published})`` of the staged documents at ``rows`` (sorted row numbers),
+    dates only where the page states one; one streaming read of two columns."""
+    ids: dict[int, str] = {}
+    published: dict[str, str] = {}
+    offset = 0
+    for path in sorted((stage / "data" / "documents").glob("*.parquet")):
+        for batch in pq.ParquetFile(path).iter_batches(columns=["id", "published"]):
+            lo, hi = np.searchsorted(rows, [offset, offset + batch.num_rows])
+            if hi > lo:
+                picked = batch.take(rows[lo:hi] - offset).to_pydict()
+                for row, doc_id, date in zip(rows[lo:hi].tolist(), picked["id"], picked["published"]):
+                    ids[row] = doc_id
+                    if date:
+                        published[doc_id] = date
+            offset += batch.num_rows
+    return ids, published
+
+
 def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | None = None,
                   heldout: list[Path] = (), agreement: Path | None = None) -> str:
     """Run the whole build into ``cfg.out``; return a one-paragraph report.
@@ -217,34 +263,35 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
     :class:`RecordError` for a record that breaks the schema; ``cfg.out`` is then untouched.
     """
     check_output_folder(cfg.seeds, cfg.out)
-    paths = seed_paths(cfg.seeds)
+    paths = PageList(seed_paths(cfg.seeds))
     counts = count_lines(paths, cfg)
     limits = {"rows_per_group": cfg.rows_per_group, "rows_per_file": cfg.rows_per_file}
     with staging_dir(cfg.out) as tmp:
-        # pass 2: per page → staged documents, entity rows, what the link step needs
+        # pass 2: per page → staged documents, entity rows, what the link step needs (on disk)
         stage = tmp / ".stage"
-        staged = ShardWriter(stage, "documents", document_features(), **limits)
+        # the staged copy is read back once and then deleted: fast compression, not small files
+        staged = ShardWriter(stage, "documents", document_features(), **limits, compression_level=1)
         entity_rows = ShardWriter(tmp, "entities", row_features("entity"), **limits)
-        items: list[tuple[str, str, np.ndarray]] = []
-        ids: list[str] = []
-        published: dict[str, str] = {}
+        store = links.SignatureStore(stage / "links", cfg.links)  # row n = the n-th staged document
         for result in process_pages(paths, counts, cfg):
             record = result.record
             staged.add(record)
             for entity in record["entities"]:
                 entity_rows.add({"document_id": record["id"], **entity})
-            ids.append(record["id"])
-            if record["body_text"].strip():  # pages with no article body are no one's duplicate
-                items.append((record["id"], result.exact_key, result.signature))
-            if record["published"]:
-                published[record["id"]] = record["published"]
+            if record["body_text"].strip():
+                store.add(result.exact_key, result.signature)
+            else:
+                store.add(None, None)  # pages with no article body are no one's duplicate
         staged.close()
         entity_rows.close()
+        store.close()
+        del paths, counts
 
         # link: duplicates first, since their groups date the events of undated copies
-        duplicate_links = links.find_links(items, cfg.links)
-        clusters = links.dedup_clusters(ids, duplicate_links)
-        del items, ids
+        pairs = links.duplicate_pairs(store, cfg.links)
+        ids, published = staged_ids_and_dates(stage, pairs.rows())
+        duplicate_links = pairs.links(ids, cfg.links)
+        clusters = links.dedup_clusters(ids.values(), duplicate_links)  # pages in no link: their own
         dated_member = {}
         for doc_id in sorted(published):
             dated_member.setdefault(clusters[doc_id], published[doc_id])
@@ -255,14 +302,15 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
         event_keys = []
         for record in tqdm(iter_rows(stage, "documents"), total=staged.num_rows, desc="link", unit="page",
                            disable=not cfg.progress):
-            record["dedup_cluster"] = clusters[record["id"]]
+            record["dedup_cluster"] = clusters.get(record["id"], record["id"])
             if record["published"] is None and record["dedup_cluster"] in dated_member:
                 record = redate_from_duplicate(record, dated_member[record["dedup_cluster"]])
             documents.add(record)
             for event in record["events"]:
                 event_rows.add({"document_id": record["id"], **event})
-            event_keys.append((record["id"], [e["event_key"] for e in record["events"]
-                                              if event_extractor.identifies_meeting(e["event_key"])]))
+            keys = [e["event_key"] for e in record["events"] if event_extractor.identifies_meeting(e["event_key"])]
+            if keys:  # only pages reporting an identified meeting can be linked by one
+                event_keys.append((record["id"], keys))
         documents.close()
         event_rows.close()
         shutil.rmtree(stage)

@@ -37,8 +37,10 @@ from akhbar.lexicon import rows, words
 from akhbar.normalize import normalize
 
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# Runs, not single characters: letters are counted as the summed length of the runs, one match
+# object per word instead of one per letter.
+_ARABIC_LETTERS = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _COPYRIGHT = re.compile(r"©|\(c\)|حقوق (?:النشر|الطبع)|الحقوق محفوظه|all rights reserved|copyright", re.IGNORECASE)
 _MENU_SEPARATOR = re.compile(r"\s[•|·»/>]\s")
 _WIDE_SPACE = re.compile(r"\S(?:[^\S\n]{3,}|\t+)(?=\S)")
@@ -102,6 +104,16 @@ class Line:
     corpus_repeat: bool = False
     prose: bool = False
     label: str | None = None  # final role: body, headline, byline or a boilerplate label
+    # Worked out once per line, read by several steps: the normalised view and its date mentions.
+    view: str = field(default="", repr=False, compare=False)
+    _dates: list | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def dates(self) -> list:
+        """:func:`akhbar.dates.find_dates` of the line's text (computed on first use)."""
+        if self._dates is None:
+            self._dates = find_dates(self.text)
+        return self._dates
 
 
 @dataclass(frozen=True)
@@ -128,7 +140,11 @@ def line_key(text: str) -> str:
 
 def corpus_line_hash(text: str) -> bytes:
     """8-byte hash of :func:`line_key`, what :class:`CorpusLineCounts` counts (bounded memory)."""
-    return hashlib.blake2b(line_key(text).encode("utf-8"), digest_size=8).digest()
+    return _key_hash(line_key(text))
+
+
+def _key_hash(key: str) -> bytes:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
 
 
 class CorpusLineCounts:
@@ -155,9 +171,23 @@ class CorpusLineCounts:
         self.counts.update(seen)
 
     def frequent(self, text: str, cfg: SegmentConfig) -> bool:
+        return self._frequent_key(line_key(text), cfg)
+
+    def prune(self, cfg: SegmentConfig) -> None:
+        """Forget the lines :meth:`frequent` cannot call frequent under ``cfg`` now that every
+        document is counted: its answers do not change, and what is left (the chrome lines) is
+        small enough to copy to every worker, while the full count holds every headline."""
+        if self.documents < cfg.corpus_repeat_min_docs:
+            self.counts = Counter()
+            return
+        self.counts = Counter({h: n for h, n in self.counts.items()
+                               if n >= cfg.corpus_repeat_min_docs and n >= cfg.corpus_repeat_share * self.documents})
+
+    def _frequent_key(self, key: str, cfg: SegmentConfig) -> bool:
+        """:meth:`frequent` of a line whose :func:`line_key` is known."""
         if self.documents < cfg.corpus_repeat_min_docs:
             return False
-        n = self.counts.get(corpus_line_hash(text), 0)
+        n = self.counts.get(_key_hash(key), 0)
         return n >= cfg.corpus_repeat_min_docs and n >= cfg.corpus_repeat_share * self.documents
 
 
@@ -179,6 +209,11 @@ def is_caption(text: str, cfg: "SegmentConfig") -> bool:
     return len(_WORD.findall(text)) <= cfg.caption_max_words and bool(_caption_pattern().search(normalize(text)))
 
 
+def _is_caption_view(view: str, words: int, cfg: SegmentConfig) -> bool:
+    """:func:`is_caption` of a line whose view and word count are known."""
+    return words <= cfg.caption_max_words and bool(_caption_pattern().search(view))
+
+
 @cache
 def _cues() -> dict[str, tuple[str, str, bool]]:
     return {_cue_text(phrase): (label, mode, section == "yes") for phrase, label, mode, section in rows("boilerplate_cues.tsv")}
@@ -188,29 +223,32 @@ def _cues() -> dict[str, tuple[str, str, bool]]:
 _CLITIC_ARTICLE = ("وال", "بال", "لل", "فال", "كال", "وبال", "ولل")
 
 
-def _is_function_word(view: str) -> bool:
-    """A token (in the normalised view) that is a function word, standing alone or glued onto a
-    defined noun (بالرباط، والعراق، للتحالف)."""
-    return view in _function_words() or (len(view) > 4 and view.startswith(_CLITIC_ARTICLE))
-
-
 def _cue_text(text: str) -> str:
-    return _CUE_STRIP.sub(" ", normalize(text).lower()).strip()
+    return _cue_text_of_view(normalize(text))
+
+
+def _cue_text_of_view(view: str) -> str:
+    return _CUE_STRIP.sub(" ", view.lower()).strip()
 
 
 def match_cue(text: str, cfg: SegmentConfig) -> tuple[str, bool] | None:
     """The (label, opens-section) of the cue phrase this line is, or None."""
+    return _match_cue(text, normalize(text), len(_WORD.findall(text)), cfg)
+
+
+def _match_cue(text: str, view: str, words: int, cfg: SegmentConfig) -> tuple[str, bool] | None:
+    """:func:`match_cue` of a line whose view and word count are known."""
     cues = _cues()
-    key = _cue_text(text)
+    key = _cue_text_of_view(view)
     if not key:
         return None
     hit = cues.get(key)
     if hit:
         return hit[0], hit[2]
     tokens = key.split()
-    if len(_WORD.findall(text)) > cfg.cue_prefix_max_words:
+    if words > cfg.cue_prefix_max_words:
         # A long line is chrome only when it opens with a cue and a colon: "اقرأ أيضا: <headline>".
-        head = normalize(text).split(":", 1)[0]
+        head = view.split(":", 1)[0]
         hit = cues.get(_cue_text(head)) if ":" in text else None
         return (hit[0], hit[2]) if hit and hit[1] == "prefix" else None
     for n in range(len(tokens) - 1, 0, -1):
@@ -229,33 +267,47 @@ def _matched_phrase(text: str, cfg: SegmentConfig) -> str:
     return text
 
 
+_FINAL_TUPLE = tuple(_FINAL)
+
+
 def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line:
     """Measure one stripped, non-blank line."""
-    tokens = _WORD.findall(text)
-    letters = _LETTER.findall(text)
-    arabic = _ARABIC_LETTER.findall(text)
-    view_tokens = _WORD.findall(normalize(text))
-    density = sum(1 for t in view_tokens if _is_function_word(t)) / len(view_tokens) if view_tokens else 0.0
+    # The view is made once here and kept on the line (cue, caption, copyright, key, corpus
+    # repeats and the later steps all read it); each regex runs once per line.
+    view = normalize(text)
+    words = len(_WORD.findall(text))
+    letters = sum(map(len, _LETTERS.findall(text)))
+    arabic = sum(map(len, _ARABIC_LETTERS.findall(text)))
+    view_tokens = _WORD.findall(view)
+    if view_tokens:
+        # function words, standing alone or glued onto a defined noun (بالرباط، والعراق، للتحالف)
+        function_words = _function_words()
+        density = sum(1 for t in view_tokens if t in function_words
+                      or (len(t) > 4 and t.startswith(_CLITIC_ARTICLE))) / len(view_tokens)
+    else:
+        density = 0.0
     stripped = text.rstrip()
     line = Line(
-        index=index, start=start, end=start + len(text), text=text, words=len(tokens),
-        arabic_share=len(arabic) / len(letters) if letters else 0.0,
+        index=index, start=start, end=start + len(text), text=text, words=words,
+        arabic_share=arabic / letters if letters else 0.0,
         function_density=density,
-        ends_sentence=stripped.endswith(tuple(_FINAL)),
+        ends_sentence=stripped.endswith(_FINAL_TUPLE),
         teaser=stripped.endswith(_ELLIPSIS),
         ticker=len(_WIDE_SPACE.findall(text)) + 1 >= cfg.ticker_min_segments,
         menu=len(_MENU_SEPARATOR.findall(text)) + 1 >= cfg.ticker_min_segments,
+        key=_NOT_ALNUM.sub("", view),  # line_key(text)
+        view=view,
     )
-    cue = match_cue(text, cfg)
+    cue = _match_cue(text, view, words, cfg)
     if cue:
         line.cue, line.section = cue
         # "اقرأ أيضا" alone opens a list; "اقرأ أيضا: <headline>" or "شاهد الفيديو: <title>" is
         # a box inside the article.
-        if line.cue in ("related", "widget", "share") and len(_cue_text(text).split()) > len(_cue_text(_matched_phrase(text, cfg)).split()) + 1:
+        if line.cue in ("related", "widget", "share") and len(_cue_text_of_view(view).split()) > len(_cue_text(_matched_phrase(text, cfg)).split()) + 1:
             line.section, line.inline = False, True
-    elif is_caption(text, cfg):
+    elif _is_caption_view(view, words, cfg):
         line.cue = "caption"
-    elif line.words <= cfg.caption_max_words and _COPYRIGHT.search(normalize(text)):
+    elif line.words <= cfg.caption_max_words and _COPYRIGHT.search(view):
         line.cue = "footer"
     line.prose = (
         not line.ticker and not line.menu and not line.teaser and line.cue is None
@@ -277,7 +329,7 @@ def describe_lines(raw_text: str, cfg: SegmentConfig, corpus: CorpusLineCounts |
         if stripped:
             start = offset + raw_line.index(stripped[0])
             line = describe_line(index, start, stripped, cfg)
-            key = line.key = line_key(stripped)
+            key = line.key
             earlier = first_seen.get(key)
             if earlier is None and len(key) >= cfg.copy_min_chars:
                 earlier = _repetition_of(key, first_seen)
@@ -285,7 +337,7 @@ def describe_lines(raw_text: str, cfg: SegmentConfig, corpus: CorpusLineCounts |
                 line.copy_of = earlier
                 line.prose = False
             first_seen.setdefault(key, len(lines))
-            if corpus is not None and not line.prose and corpus.frequent(stripped, cfg):
+            if corpus is not None and not line.prose and corpus._frequent_key(key, cfg):
                 line.corpus_repeat = True
             lines.append(line)
         offset += len(raw_line) + 1
@@ -338,7 +390,7 @@ def _vocabulary(lines: list[Line], block: list[int]) -> set[str]:
     fw = _function_words()
     vocab = set()
     for i in block:
-        for token in _WORD.findall(normalize(lines[i].text)):
+        for token in _WORD.findall(lines[i].view):
             if len(token) > 2 and token not in fw and not token.isdigit():
                 vocab.add(token)
     return vocab
@@ -386,7 +438,7 @@ def _headline_shaped(line: Line, cfg: SegmentConfig) -> bool:
         and cfg.headline_min_words <= line.words <= cfg.headline_max_words
         and line.arabic_share >= cfg.min_arabic_share
         and not line.text.rstrip().endswith((".", "!", "؟", "?", "…"))
-        and not any(m.year and m.month for m in find_dates(line.text))  # a dated line is a byline or a stamp
+        and not any(m.year and m.month for m in line.dates)  # a dated line is a byline or a stamp
     )
 
 
@@ -397,8 +449,8 @@ def _byline_evidence(line: Line, cfg: SegmentConfig) -> int:
     """
     if line.words > cfg.byline_max_words or line.prose or line.cue is not None:
         return 0
-    dated = any(m.year or m.relative_days is not None for m in find_dates(line.text))
-    cued = bool(_BYLINE_CUE.search(normalize(line.text))) or bool(_DATELINE.match(line.text))
+    dated = any(m.year or m.relative_days is not None for m in line.dates)
+    cued = bool(_BYLINE_CUE.search(line.view)) or bool(_DATELINE.match(line.text))
     return 2 * dated + cued
 
 

@@ -4,6 +4,10 @@ Parquet files are written in bounded row groups and rotated at a bounded number 
 stays flat whatever the corpus size, and the Hugging Face viewer can page through them. Nothing in a
 file depends on the clock or the machine: the same rows give the same bytes.
 
+Rows wait for their row group as Arrow record batches, converted a few rows at a time: a document
+as Python objects (its entities a list of dicts) takes several times its Arrow size, and a row
+group of them was the largest thing in the build's main process.
+
 A build writes into a temporary sibling folder and :func:`replace_dir` swaps it in at the end, so a
 failed or interrupted run leaves the previous release exactly as it was.
 """
@@ -29,7 +33,8 @@ class ShardWriter:
     >>> # writer = ShardWriter(out, "documents", features); writer.add(row) ...; writer.close()
     """
 
-    def __init__(self, root: Path, config: str, features: Features, rows_per_group: int = 1000, rows_per_file: int = 20000):
+    def __init__(self, root: Path, config: str, features: Features, rows_per_group: int = 1000, rows_per_file: int = 20000,
+                 compression_level: int = 9):
         self.folder = root / "data" / config
         self.folder.mkdir(parents=True, exist_ok=True)
         self.config = config
@@ -37,35 +42,51 @@ class ShardWriter:
         self.schema = features.arrow_schema
         self.rows_per_group = rows_per_group
         self.rows_per_file = rows_per_file
-        self._buffer: list[dict] = []
+        self.compression_level = compression_level  # 9 for the dataset; a staging copy read once takes 1
+        self._buffer: list[dict] = []  # rows not yet converted to Arrow
+        self._batches: list[pa.RecordBatch] = []  # converted rows of the current row group
+        self._buffered = 0  # rows of the current row group, in both
         self._writer: pq.ParquetWriter | None = None
         self._rows_in_file = 0
         self.files: list[Path] = []
         self.num_rows = 0
         self.num_bytes = 0  # Arrow (in-memory) size, what the card's dataset_info reports
 
+    _CONVERT_ROWS = 64
+
     def add(self, row: dict) -> None:
         self._buffer.append(row)
-        if len(self._buffer) >= self.rows_per_group:
+        self._buffered += 1
+        if self._buffered >= self.rows_per_group:
             self._flush()
+        elif len(self._buffer) >= self._CONVERT_ROWS:
+            self._convert()
+
+    def _convert(self) -> None:
+        if self._buffer:
+            self._batches.append(pa.RecordBatch.from_pylist(self._buffer, schema=self.schema))
+            self._buffer = []
 
     def _flush(self) -> None:
-        if not self._buffer:
+        self._convert()
+        if not self._batches:
             return
         if self._writer is None or self._rows_in_file >= self.rows_per_file:
             self._open_next()
-        table = pa.Table.from_pylist(self._buffer, schema=self.schema)
-        self._writer.write_table(table, row_group_size=len(self._buffer))
+        # one chunk per column, as if the whole group had been converted at once: same bytes
+        table = pa.Table.from_batches(self._batches).combine_chunks()
+        self._batches = []
+        self._writer.write_table(table, row_group_size=table.num_rows)
         self.num_rows += table.num_rows
         self.num_bytes += table.nbytes
         self._rows_in_file += table.num_rows
-        self._buffer = []
+        self._buffered = 0
 
     def _open_next(self) -> None:
         if self._writer is not None:
             self._writer.close()
         path = self.folder / f"{SPLIT}-{len(self.files):05d}.parquet.part"
-        self._writer = pq.ParquetWriter(path, self.schema, compression="zstd", compression_level=9)
+        self._writer = pq.ParquetWriter(path, self.schema, compression="zstd", compression_level=self.compression_level)
         self.files.append(path)
         self._rows_in_file = 0
 
