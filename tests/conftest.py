@@ -9,9 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from akhbar.cli import main
+from akhbar.evaluation import HELDOUT_SETS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+#: --heldout for every default held-out set, as absolute paths
+HELDOUT_ARGS = [arg for folder in HELDOUT_SETS for arg in ("--heldout", str(ROOT / folder))]
 
 
 @pytest.fixture
@@ -24,7 +27,7 @@ def built(tmp_path_factory) -> Path:
     """The seeds built once into a temporary folder (with one worker)."""
     out = tmp_path_factory.mktemp("built") / "dataset"
     result = CliRunner().invoke(main, ["build", "--seeds", str(SEEDS), "--out", str(out), "--workers", "1", "--quiet",
-                                       "--gold-body", str(ROOT / "tests/gold_body"), "--heldout", str(ROOT / "tests/heldout"), "--heldout", str(ROOT / "tests/heldout_final"), "--heldout", str(ROOT / "tests/heldout_unseen"), "--heldout", str(ROOT / "tests/heldout_set4"), "--agreement", str(ROOT / "tests/agreement")])
+                                       "--gold-body", str(ROOT / "tests/gold_body"), *HELDOUT_ARGS, "--agreement", str(ROOT / "tests/agreement")])
     assert result.exit_code == 0, result.output
     return out
 

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from akhbar.cli import main
+from conftest import HELDOUT_ARGS
 from akhbar.schema import document_features, load_schema, schema_problems
 from akhbar.write import iter_rows
 
@@ -86,7 +87,7 @@ def test_features_are_derived_from_the_schema(built):
 def test_same_seeds_same_bytes_whatever_the_workers(built, runner, tmp_path):
     out = tmp_path / "again"
     result = runner.invoke(main, ["build", "--seeds", str(ROOT / "seeds"), "--out", str(out), "--workers", "2", "--quiet",
-                                  "--gold-body", str(ROOT / "tests/gold_body"), "--heldout", str(ROOT / "tests/heldout"), "--heldout", str(ROOT / "tests/heldout_final"), "--heldout", str(ROOT / "tests/heldout_unseen"), "--agreement", str(ROOT / "tests/agreement")])
+                                  "--gold-body", str(ROOT / "tests/gold_body"), *HELDOUT_ARGS, "--agreement", str(ROOT / "tests/agreement")])
     assert result.exit_code == 0, result.output
     assert parquet_hashes(out) == parquet_hashes(built)
     assert (out / "README.md").read_text(encoding="utf-8") == (built / "README.md").read_text(encoding="utf-8")

@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from akhbar import __version__
-from akhbar.evaluation import PRF, body_prf, line_spans
+from akhbar.evaluation import HELDOUT_SETS, PRF, body_prf, line_spans
 from akhbar.read import decode, read_page, seed_paths
 from akhbar.segment import CorpusLineCounts, SegmentConfig, line_key, segment
 
@@ -89,7 +89,7 @@ class BenchConfig:
     stage_docs: int = 1000
     peers: bool = True
     gold_body: Path | None = Path("tests/gold_body")
-    heldout: tuple[Path, ...] = (Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen"))
+    heldout: tuple[Path, ...] = HELDOUT_SETS
     quality: bool = False
     speed: bool = True
     workdir: Path | None = None

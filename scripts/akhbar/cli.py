@@ -15,12 +15,10 @@ from typing import Iterator
 import click
 
 from akhbar import __version__
+from akhbar.evaluation import HELDOUT_SETS
 from akhbar.read import InputError
 
 
-#: The held-out sets the card reports, in order.
-HELDOUT_SETS = (Path("tests/heldout"), Path("tests/heldout_final"), Path("tests/heldout_unseen"),
-                Path("tests/heldout_set4"))
 
 
 def _fail(message: str) -> None:

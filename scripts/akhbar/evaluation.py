@@ -24,6 +24,10 @@ from akhbar.read import decode
 from akhbar.segment import CorpusLineCounts, segment
 
 
+#: The held-out sets every command scores by default (tests/heldout*/, each with a set.json).
+HELDOUT_SETS = tuple(Path(f"tests/{name}") for name in ("heldout", "heldout_final", "heldout_unseen", "heldout_set4"))
+
+
 @dataclass(frozen=True)
 class PRF:
     """Counts and the precision, recall and F1 they give."""
