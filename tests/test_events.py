@@ -272,3 +272,40 @@ def test_gold_event_completed_with_basis_and_key():
     assert (done["date_basis"], done["event_key"]) == ("published", "Contact.Meet|2019-02-06|واشنطن")
     assert complete_event({**gold, "date_text": "6 فبراير 2019"}, entities)["date_basis"] == "explicit"
     assert event_key({"date": None, "place": None, "virtual": False}, []) == "Contact.Meet|unknown-date|unknown-place"
+
+
+# --- written after held-out set 4 ---------------------------------------------------------------
+
+def test_city_after_the_meeting_noun_is_its_place():
+    text = "وقال الوزير إن اللقاء هو الأول منذ اجتماع بروكسل في 3 ديسمبر 2014 على المستوى الوزاري."
+    ents = tag(text, ("بروكسل", "GPE"))
+    keys = [e["event_key"] for e in extract_events(text, ents, dt.date(2019, 2, 7))]
+    assert "Contact.Meet|2014-12-03|بروكسل" in keys
+
+
+def test_date_and_place_before_the_meeting_words_of_the_sentence():
+    text = "اختتمت، مساء أمس الخميس بمدينة الرباط، أشغال الاجتماع الوزاري للتحالف الدولي ضد داعش بحضور الوزراء."
+    ents = tag(text, ("الرباط", "GPE"), (COALITION, "ORG"))
+    event = one(extract_events(text, ents, dt.date(2023, 3, 17)))
+    assert event["event_key"] == "Contact.Meet|2023-03-16|الرباط"
+
+
+def test_a_date_after_another_meeting_noun_is_not_this_meetings():
+    text = ("ويأتي اجتماع الرياض بعد عام من الاجتماع الوزاري الذي عقده وزراء خارجية التحالف في روما "
+            "في 28 يونيو 2021.")
+    ents = tag(text, ("الرياض", "GPE"), ("روما", "GPE"))
+    keys = sorted(e["event_key"] for e in extract_events(text, ents, dt.date(2023, 6, 9)))
+    assert "Contact.Meet|2021-06-28|الرياض" not in keys and "Contact.Meet|2021-06-28|روما" in keys
+
+
+def test_the_date_of_a_statement_is_not_the_meetings():
+    text = "وتأكيدا لبيانهم الصادر في 4 يونيو 2020، أعلن المشاركون في الاجتماع الوزاري التزامهم بمواصلة العمل."
+    event = one(extract_events(text, [], dt.date(2021, 3, 31)))
+    assert event["date"] is None
+
+
+def test_hosting_verb_with_an_object_pronoun():
+    text = "شارك الوزير أمس الأربعاء في الاجتماع الوزاري للتحالف الذي احتضنته العاصمة السعودية الرياض."
+    ents = tag(text, ("السعودية", "NORP"), ("الرياض", "GPE"))
+    event = one(extract_events(text, ents, dt.date(2023, 6, 8)))
+    assert event["event_key"] == "Contact.Meet|2023-06-07|الرياض"

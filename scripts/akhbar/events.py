@@ -109,7 +109,7 @@ from akhbar.lexicon import rows
 from akhbar.normalize import normalize, normalize_with_offsets, view_span_to_text
 
 ANNOTATOR = "meet_rules"
-VERSION = "1"
+VERSION = "2"
 SOURCE = f"auto:{ANNOTATOR}@{VERSION}"
 EVENT_TYPE = "Contact.Meet"
 
@@ -274,6 +274,8 @@ class _Doc:
     def __init__(self, text: str, entities: list[dict], published: dt.date | None):
         self.text = text
         self.published = published
+        self.hits_per_sentence: dict[int, int] = {}  # meeting words per sentence, set by _mentions
+        self.meeting_nouns: list[int] = []  # token index of every meeting noun (اجتماع), set by _mentions
         self.view, self.origin = normalize_with_offsets(text)
         self.sentences, self.clauses = _split(text)
         origin, clauses = self.origin, self.clauses
@@ -555,6 +557,12 @@ def _bind_supports(doc: _Doc, hits: list[_Hit], cfg: EventConfig) -> tuple[dict[
 def _mentions(doc: _Doc, cfg: EventConfig) -> list[_Mention]:
     """Mentions of meetings, with their arguments, in text order (the lead's implicit one first)."""
     hits = _find_triggers(doc)
+    for hit in hits:
+        if hit.form.cls in _NOUN_CLASSES or hit.form.cls in ("verb", "support_or_trigger", "host"):
+            s = doc.tokens[hit.lo].sentence
+            doc.hits_per_sentence[s] = doc.hits_per_sentence.get(s, 0) + 1
+            if hit.form.cls in _NOUN_CLASSES:
+                doc.meeting_nouns.append(hit.lo)
     bound, unbound = _bind_supports(doc, hits, cfg)
     out: list[_Mention] = []
     candidates: list[tuple[_Hit, list[_Hit]]] = []
@@ -609,7 +617,44 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
         m.merge_only = True
     for host in (s for s in supports + [hit] if s.form.cls == "host"):
         _add_host(doc, m, host)
+    if m.place is None and not m.virtual:
+        _genitive_place(doc, m, hit)
+    if m.place is None or m.date is None:
+        _sentence_arguments(doc, m, hit, cfg)
     return m
+
+
+def _genitive_place(doc: _Doc, m: _Mention, hit: _Hit) -> None:
+    """اجتماع روما، اجتماع واشنطن في 14 نوفمبر: a city right after the meeting noun is its place."""
+    if hit.form.cls not in _NOUN_CLASSES or hit.hi >= len(doc.tokens):
+        return
+    token = doc.tokens[hit.hi]
+    if token.sentence != m.sentence:
+        return
+    place = next((e for e in doc.entities if e["start"] == token.start and e["label"] == "GPE"), None)
+    if place is not None:
+        m.place, m.place_set = place, m.place_set | {place["canonical"]}
+        m.participants = [p for p in m.participants if p["id"] != place["id"]]
+
+
+def _sentence_arguments(doc: _Doc, m: _Mention, hit: _Hit, cfg: EventConfig) -> None:
+    """A meeting whose clause states no date or place takes the sentence's: all of it when it is
+    the sentence's only meeting, what comes before it when it is the first one
+    (اختتمت، مساء أمس الأربعاء بمدينة مراكش، أشغال الاجتماع الوزاري ... في أول اجتماع ...)."""
+    start, end = doc.sentences[m.sentence]
+    if doc.hits_per_sentence.get(m.sentence, 0) > 1:
+        s_lo, _s_hi = _sentence_tokens(doc, m.sentence)
+        if any(s_lo <= k < hit.lo for k in doc.meeting_nouns):
+            return
+        end = doc.tokens[hit.lo].start
+    probe = _Mention(trigger=m.trigger, lo=m.lo, hi=m.hi, sentence=m.sentence, cls=m.cls)
+    _read_arguments(doc, probe, (start, end), (start, end), cfg)
+    if m.date is None and probe.date is not None:
+        _set_date(m, probe.date, doc.published)
+        if probe.realis_strength >= 2 and m.realis_strength < 2:
+            m.realis, m.realis_strength = probe.realis, probe.realis_strength
+    if m.place is None and probe.place is not None and not m.virtual and not probe.virtual:
+        m.place, m.place_set = probe.place, m.place_set | probe.place_set
 
 
 def _sentence_tokens(doc: _Doc, sentence: int) -> tuple[int, int]:
@@ -676,7 +721,8 @@ def _read_arguments(doc: _Doc, m: _Mention, scope: tuple[int, int], broad: tuple
         return max(0, start - anchor[1])
 
     # date
-    dates = [d for d in doc.dates_in(*scope) if not in_topic(d.start) and not _blocked(doc, d)]
+    dates = [d for d in doc.dates_in(*scope) if not in_topic(d.start) and not _blocked(doc, d)
+             and not _other_meeting_between(doc, m, d)]
     if dates:
         _set_date(m, min(dates, key=lambda d: abs(distance(d.start, d.end))), doc.published)
     # place
@@ -724,11 +770,22 @@ def _read_arguments(doc: _Doc, m: _Mention, scope: tuple[int, int], broad: tuple
     m.attendance = _attendance(doc, b_lo, b_hi, in_topic, cfg)
 
 
-def _blocked(doc: _Doc, d: DateMention) -> bool:
-    """منذ عام 2014, قبل 12 يوليوز: the date is not when the meeting was held."""
+def _other_meeting_between(doc: _Doc, m: _Mention, d: DateMention) -> bool:
+    """ويأتي اجتماع مراكش بعد عام من الاجتماع الوزاري في روما في 28 يونيو 2021: a date with another
+    meeting noun between it and this mention's words is that meeting's date."""
     i = doc.token_at(d.start)
-    return i is not None and i > 0 and doc.tokens[i - 1].sentence == doc.tokens[i].sentence \
-        and bool(doc.cue_at("date_blocker", i - 1))
+    if i is None:
+        return False
+    return any(m.hi <= k < i or i < k < m.lo for k in doc.meeting_nouns)
+
+
+def _blocked(doc: _Doc, d: DateMention) -> bool:
+    """منذ عام 2014, قبل 12 يوليوز, بيانهم الصادر في 4 يونيو: the date is not when the meeting was held."""
+    i = doc.token_at(d.start)
+    if i is None:
+        return False
+    return any(i - n >= 0 and doc.tokens[i - n].sentence == doc.tokens[i].sentence
+               and doc.cue_at("date_blocker", i - n) == n for n in (1, 2))
 
 
 def _set_date(m: _Mention, d: DateMention, published: dt.date | None) -> None:
