@@ -7,7 +7,7 @@ import pytest
 
 from akhbar.evaluation import PRF, body_prf, line_spans, load_body_gold
 from akhbar.read import decode
-from akhbar.segment import CorpusLineCounts, SegmentConfig, match_cue, segment
+from akhbar.segment import CorpusLineCounts, SegmentConfig, is_caption, match_cue, segment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -131,3 +131,22 @@ def test_body_f1_on_the_seed_pages():
 @pytest.mark.skipif(not (ROOT / "tests/heldout").is_dir(), reason="no held-out pages")
 def test_body_f1_on_held_out_pages():
     assert _score(ROOT / "tests/heldout", ROOT / "tests/heldout", ".gold.json").f1 >= 0.95
+
+
+def test_a_table_inside_the_article_is_body():
+    paragraph = "وأوضح البنك في بيان رسمي أن القرار يأتي في ضوء تراجع المعدل السنوي للتضخم العام خلال الأشهر الماضية."
+    page = "\n".join([
+        "بوابة الاقتصاد", "الرئيسية | بنوك | عملات | ذهب",
+        "البنك المركزي يثبت أسعار الفائدة للمرة الثانية", "كتب: أحمد سالم - 02 نوفمبر 2023",
+        paragraph, paragraph.replace("وأوضح", "وأضاف"),
+        "تطور معدل التضخم السنوي (%)", "الشهر\tالتضخم العام\tتضخم الطعام",
+        "يونيو 2023\t35.7\t65.9", "يوليو 2023\t36.5\t68.2",
+        paragraph.replace("وأوضح", "وأشار"), "جميع الحقوق محفوظة © 2023"])
+    seg = segment(page)
+    body = "\n".join(page[s:e] for s, e in seg.body_spans)
+    assert "يوليو 2023\t36.5\t68.2" in body and "الشهر\tالتضخم العام" in body and "وأشار" in body
+
+
+def test_a_picture_credited_to_its_photographers_is_a_caption():
+    assert is_caption("الوزيران خلال المؤتمر الصحافي في قصر بسترس (دالاتي ونهرا)", SegmentConfig())
+    assert not is_caption("وقال الوزير إن التعاون مستمر (وفق بيان الوزارة).", SegmentConfig())

@@ -204,14 +204,19 @@ def _caption_pattern() -> re.Pattern:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)|\(\s*(?:{alternation})\s*\)\s*$", re.IGNORECASE)
 
 
+#: A picture's description that ends with its photographers' names in brackets and no full stop
+#: (الصفدي وبو حبيب خلال المؤتمر الصحافي (دالاتي ونهرا)).
+_CREDITED = re.compile(r"^[^.!؟?]*\S\s*\(\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*\)\s*$")
+
+
 def is_caption(text: str, cfg: "SegmentConfig") -> bool:
     """A short line that credits or describes a picture."""
-    return len(_WORD.findall(text)) <= cfg.caption_max_words and bool(_caption_pattern().search(normalize(text)))
+    return _is_caption_view(normalize(text), len(_WORD.findall(text)), cfg)
 
 
 def _is_caption_view(view: str, words: int, cfg: SegmentConfig) -> bool:
     """:func:`is_caption` of a line whose view and word count are known."""
-    return words <= cfg.caption_max_words and bool(_caption_pattern().search(view))
+    return words <= cfg.caption_max_words and bool(_caption_pattern().search(view) or _CREDITED.match(view))
 
 
 @cache
@@ -359,18 +364,22 @@ def body_blocks(lines: list[Line], cfg: SegmentConfig) -> list[list[int]]:
     blocks: list[list[int]] = []
     current: list[int] = []
     pending: list[int] = []  # short lines seen since the last prose line
+    rows: list[int] = []  # table rows seen since the last prose line
     for i, line in enumerate(lines):
         if line.inline or line.cue == "caption":
             continue  # an inline box or a picture does not cut the article in two; labelled, not body
         if line.prose:
             unpunctuated = sum(1 for j in pending if not lines[j].ends_sentence)
             if current and unpunctuated <= cfg.subheadings_between_paragraphs:
-                current.extend(pending)
+                current.extend(sorted(pending + rows))
             elif current:
                 blocks.append(current)
                 current = []
-            pending = []
+            pending, rows = [], []
             current.append(i)
+        elif current and line.cue is None and line.copy_of is None and _is_table_row(line.text):
+            # A table inside the article (a month and its figures per row): body when prose follows.
+            rows.append(i)
         elif (line.cue is None and line.copy_of is None and not line.ticker and not line.menu and not line.teaser
               and not line.corpus_repeat and line.words <= cfg.between_paragraphs_max_words
               and line.arabic_share >= cfg.min_arabic_share and not _byline_evidence(line, cfg)):
@@ -380,10 +389,25 @@ def body_blocks(lines: list[Line], cfg: SegmentConfig) -> list[list[int]]:
         else:
             if current:
                 blocks.append(current)
-            current, pending = [], []
+            current, pending, rows = [], [], []
     if current:
         blocks.append(current)
     return blocks
+
+
+_CELL_SPLIT = re.compile(r"\t+| {2,}")
+_NUMBER_CELL = re.compile(r"[-+−]?[\d٠-٩][\d٠-٩.,٫]*\s*[%٪]?")
+
+
+def _is_table_row(text: str) -> bool:
+    """A row of a table flattened by the scraper: short cells apart by tabs, or cells apart by wide
+    spaces at least two of which are numbers (``يوليو 2023\t36.5\t68.2``)."""
+    cells = [c for c in _CELL_SPLIT.split(text.strip()) if c]
+    if len(cells) < 2 or len(text) > 200:
+        return False
+    if "\t" in text and all(len(c.split()) <= 4 for c in cells):
+        return True  # tab-separated short cells: a header row too (الشهر\tالتضخم العام\tتضخم الطعام)
+    return len(cells) >= 3 and sum(1 for c in cells if _NUMBER_CELL.fullmatch(c)) >= 2
 
 
 def _vocabulary(lines: list[Line], block: list[int]) -> set[str]:
