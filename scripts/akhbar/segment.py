@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from itertools import islice
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -37,13 +38,15 @@ from akhbar.lexicon import rows, words
 from akhbar.normalize import normalize
 
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
-# Runs, not single characters: letters are counted as the summed length of the runs, one match
-# object per word instead of one per letter.
-_ARABIC_LETTERS = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
-_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Letters and Arabic letters are counted from what a line has few of: its letter runs are the
+# _WORD tokens that are not digit runs, and its Arabic letters (all of them letters) are its
+# letters minus the other letters. A regex scan is cheap; a match object per word is not.
+_DIGIT_RUN = re.compile(r"\d+")
+_NON_ARABIC_LETTERS = re.compile(r"[^\W\d_\u0621-\u064A\u0671-\u06D3]+")
 _COPYRIGHT = re.compile(r"©|\(c\)|حقوق (?:النشر|الطبع)|الحقوق محفوظه|all rights reserved|copyright", re.IGNORECASE)
 _MENU_SEPARATOR = re.compile(r"\s[•|·»/>]\s")
 _WIDE_SPACE = re.compile(r"\S(?:[^\S\n]{3,}|\t+)(?=\S)")
+_MAYBE_WIDE = re.compile(r"[^\S\n]{3}|\t")  # what every _WIDE_SPACE match holds, found fast
 _FINAL = ".!?؟:…\"”»)'’"
 _ELLIPSIS = ("…", "...")
 _CUE_STRIP = re.compile(r"[\s:*|\-–—•·»«()\[\]0-9٠-٩#]+")
@@ -166,7 +169,8 @@ class CorpusLineCounts:
         seen = set()
         for text in raw_text.split("\n"):
             text = text.strip()
-            if text and len(_WORD.findall(text)) <= self.max_words:
+            # words counted up to max_words + 1 only: a paragraph is not scanned to its end
+            if text and sum(1 for _ in islice(_WORD.finditer(text), self.max_words + 1)) <= self.max_words:
                 seen.add(corpus_line_hash(text))
         self.counts.update(seen)
 
@@ -280,9 +284,10 @@ def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line
     # The view is made once here and kept on the line (cue, caption, copyright, key, corpus
     # repeats and the later steps all read it); each regex runs once per line.
     view = normalize(text)
-    words = len(_WORD.findall(text))
-    letters = sum(map(len, _LETTERS.findall(text)))
-    arabic = sum(map(len, _ARABIC_LETTERS.findall(text)))
+    tokens = _WORD.findall(text)
+    words = len(tokens)
+    letters = len("".join(tokens)) - sum(map(len, _DIGIT_RUN.findall(text)))
+    arabic = letters - sum(map(len, _NON_ARABIC_LETTERS.findall(text)))
     view_tokens = _WORD.findall(view)
     if view_tokens:
         # function words, standing alone or glued onto a defined noun (بالرباط، والعراق، للتحالف)
@@ -298,9 +303,9 @@ def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line
         function_density=density,
         ends_sentence=stripped.endswith(_FINAL_TUPLE),
         teaser=stripped.endswith(_ELLIPSIS),
-        ticker=len(_WIDE_SPACE.findall(text)) + 1 >= cfg.ticker_min_segments,
+        ticker=(len(_WIDE_SPACE.findall(text)) if _MAYBE_WIDE.search(text) else 0) + 1 >= cfg.ticker_min_segments,
         menu=len(_MENU_SEPARATOR.findall(text)) + 1 >= cfg.ticker_min_segments,
-        key=_NOT_ALNUM.sub("", view),  # line_key(text)
+        key="".join(view_tokens),  # line_key(text): _WORD's letter and digit runs are all of \w but "_"
         view=view,
     )
     cue = _match_cue(text, view, words, cfg)
