@@ -78,15 +78,23 @@ def find_publisher(seg: Segmentation, raw_text: str) -> str | None:
     4. a short line of its own that the copyright line repeats.
     """
     byline = _line_of(raw_text, seg.byline_span)
+    masthead = _masthead(seg.lines)
+    standalone = {line.text.strip(_NAME_PUNCTUATION) for line in seg.lines if line.label != "byline"}
     if byline:
         line = byline.strip()
         for pattern in (_PUBLISHED_IN, _SITE_THEN_PUBLISHED, _SOURCE):
             match = pattern.search(line)
             if match:
-                return match["pub"].strip(" :-،,")
-    masthead = _masthead(seg.lines)
+                parts = [p.strip(_NAME_PUNCTUATION) for p in _SEGMENT_SPLIT.split(match["pub"])]
+                parts = [p for p in parts if p]
+                if len(parts) == 1:
+                    return parts[0].strip(" :-،,")
+                # "<reporter> - <city> | نشر في:" names no site; "<site> - <reporter> | نشر في:" names
+                # it among other things: only a part the page also shows as a line of its own counts.
+                known = [p for p in parts if p == masthead or p in standalone]
+                if known:
+                    return known[0]
     if byline:
-        standalone = {line.text.strip(_NAME_PUNCTUATION) for line in seg.lines if line.label != "byline"}
         for part in _SEGMENT_SPLIT.split(byline.strip()):
             part = part.strip(_NAME_PUNCTUATION)
             if not part or not _name_like(part):

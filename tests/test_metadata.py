@@ -1,0 +1,36 @@
+"""Title, publisher and publication date (akhbar.metadata) on small pages written for these tests."""
+
+from __future__ import annotations
+
+from akhbar.metadata import extract_metadata
+from akhbar.segment import segment
+
+PARAGRAPH = ("وأكد الوزير في كلمته أمام المشاركين أن التعاون بين البلدين يشهد تطورا كبيرا في مختلف المجالات "
+             "الاقتصادية والأمنية، وأن الجانبين اتفقا على مواصلة التنسيق خلال المرحلة المقبلة.")
+
+
+def metadata(*lines: str):
+    page = "\n".join(lines)
+    return extract_metadata(segment(page), page)
+
+
+def test_site_before_published_in():
+    meta = metadata("صوت الجنوب", "الرئيسية | سياسة | اقتصاد", "الوزير يبحث التعاون مع نظيره في العاصمة",
+                    "صوت الجنوب نشر في: 3 مارس 2021", PARAGRAPH, PARAGRAPH.replace("وأكد", "وأضاف"),
+                    "© 2021 صوت الجنوب. جميع الحقوق محفوظة")
+    assert (meta.publisher, meta.published) == ("صوت الجنوب", "2021-03-03")
+
+
+def test_reporter_and_city_before_published_in_are_not_the_site():
+    meta = metadata("صوت الجنوب", "الرئيسية | سياسة | اقتصاد", "الوزير يبحث التعاون مع نظيره في العاصمة",
+                    "سمير العلوي - فاس | نشر في: الخميس 12 ماي 2022 على الساعة 09:45",
+                    PARAGRAPH, PARAGRAPH.replace("وأكد", "وأضاف"), "© 2022 صوت الجنوب. جميع الحقوق محفوظة")
+    assert (meta.publisher, meta.published) == ("صوت الجنوب", "2022-05-12")
+
+
+def test_site_among_the_parts_of_the_byline():
+    meta = metadata("صوت الجنوب", "الرئيسية | سياسة | اقتصاد", "الوزير يبحث التعاون مع نظيره في العاصمة",
+                    "صوت الجنوب - سمير العلوي | نشر في: 12 ماي 2022 على الساعة 09:40",
+                    PARAGRAPH, PARAGRAPH.replace("وأكد", "وأضاف"))
+    assert meta.publisher == "صوت الجنوب"
+    assert meta.title == "الوزير يبحث التعاون مع نظيره في العاصمة"
