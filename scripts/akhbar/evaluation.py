@@ -25,7 +25,7 @@ from akhbar.segment import CorpusLineCounts, segment
 
 
 #: The held-out sets every command scores by default (tests/heldout*/, each with a set.json).
-HELDOUT_SETS = tuple(Path(f"tests/{name}") for name in ("heldout", "heldout_final", "heldout_unseen", "heldout_set4"))
+HELDOUT_SETS = tuple(Path(f"tests/{name}") for name in ("heldout", "heldout_final", "heldout_unseen", "heldout_set4", "heldout_set5"))
 
 
 @dataclass(frozen=True)
