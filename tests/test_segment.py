@@ -150,3 +150,11 @@ def test_a_table_inside_the_article_is_body():
 def test_a_picture_credited_to_its_photographers_is_a_caption():
     assert is_caption("الوزيران خلال المؤتمر الصحافي في قصر بسترس (دالاتي ونهرا)", SegmentConfig())
     assert not is_caption("وقال الوزير إن التعاون مستمر (وفق بيان الوزارة).", SegmentConfig())
+
+
+def test_breadcrumb_with_angle_quotes_and_a_signature_are_not_the_headline():
+    paragraph = "وأوضح المسؤول في تصريح صحفي أن الفرق الميدانية تواصل عملها في المناطق المتضررة منذ ساعات الصباح الأولى."
+    page = "\n".join(["الرئيسية ‹ تغطية خاصة ‹ الفيضانات", "كتب: أحمد سالم", "فيضانات تجتاح المدينة وتشرد مئات العائلات",
+                      "نشر في: 12 سبتمبر 2023", paragraph, paragraph.replace("وأوضح", "وأضاف")])
+    seg = segment(page)
+    assert page[seg.headline_span[0]:seg.headline_span[1]] == "فيضانات تجتاح المدينة وتشرد مئات العائلات"

@@ -44,13 +44,14 @@ _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _DIGIT_RUN = re.compile(r"\d+")
 _NON_ARABIC_LETTERS = re.compile(r"[^\W\d_\u0621-\u064A\u0671-\u06D3]+")
 _COPYRIGHT = re.compile(r"©|\(c\)|حقوق (?:النشر|الطبع)|الحقوق محفوظه|all rights reserved|copyright", re.IGNORECASE)
-_MENU_SEPARATOR = re.compile(r"\s[•|·»/>]\s")
+_MENU_SEPARATOR = re.compile(r"\s[•|·»/>‹›<«]\s")
 _WIDE_SPACE = re.compile(r"\S(?:[^\S\n]{3,}|\t+)(?=\S)")
 _MAYBE_WIDE = re.compile(r"[^\S\n]{3}|\t")  # what every _WIDE_SPACE match holds, found fast
 _FINAL = ".!?؟:…\"”»)'’"
 _ELLIPSIS = ("…", "...")
 _CUE_STRIP = re.compile(r"[\s:*|\-–—•·»«()\[\]0-9٠-٩#]+")
 _BYLINE_CUE = re.compile(r"(?:^|\s)(?:نشر في|نشر بتاريخ|بتاريخ|بقلم|كتب|كتبت|حرر|تحرير|بواسطة|المحرر|مراسل)(?:\s|:|$)")
+_BYLINE_LEAD = re.compile(r"^(?:بقلم|كتب|كتبت|اعداد|تحرير|حرر|بواسطة)\s*:")
 # "واشنطن ـ المغرب اليوم": a place, a dash, a short source name.
 _DATELINE = re.compile(r"^\S+(?:\s\S+)?\s*[ـ–—-]\s*\S+(?:\s\S+){0,2}$")
 
@@ -98,7 +99,7 @@ class Line:
     ends_sentence: bool
     teaser: bool  # ends with an ellipsis: a truncated excerpt of another article
     ticker: bool  # items separated by runs of wide spaces: a strip of other headlines or a menu
-    menu: bool  # items separated by • | · » / >: a menu or breadcrumb
+    menu: bool  # items separated by • | · » / > ‹ ›: a menu or breadcrumb
     cue: str | None = None  # boilerplate label from a cue phrase
     section: bool = False  # the cue opens a section (related list, comment form)
     inline: bool = False  # a one-line box inside the article ("اقرأ أيضا: <headline>")
@@ -468,6 +469,7 @@ def _headline_shaped(line: Line, cfg: SegmentConfig) -> bool:
         and line.arabic_share >= cfg.min_arabic_share
         and not line.text.rstrip().endswith((".", "!", "؟", "?", "…"))
         and not any(m.year and m.month for m in line.dates)  # a dated line is a byline or a stamp
+        and not _BYLINE_LEAD.match(line.view)  # "كتب: أحمد عبد الحميد" signs the article
     )
 
 
