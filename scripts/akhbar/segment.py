@@ -29,9 +29,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from itertools import islice
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 
 from akhbar.dates import find_dates
 from akhbar.lexicon import rows, words
