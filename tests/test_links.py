@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from akhbar.links import (
-    EMPTY_HASH, EXACT_DUPLICATE, NEAR_DUPLICATE, SAME_EVENT, Link, LinkConfig, dedup_clusters,
-    evaluate_near_duplicates, evaluation_articles, exact_key, find_links, jaccard,
-    lsh_candidate_probability, same_event_links, shingles, signature,
+    EMPTY_HASH, EXACT_DUPLICATE, NEAR_DUPLICATE, SAME_EVENT, Link, LinkConfig, SignatureStore, dedup_clusters,
+    duplicate_pairs, evaluate_near_duplicates, evaluation_articles, exact_key, find_links, jaccard,
+    lsh_candidate_probability, same_event_links, shingles, sign, signature,
 )
 
 CFG = LinkConfig()
@@ -153,6 +153,46 @@ def test_find_links_rejects_duplicate_ids_and_foreign_signatures():
         find_links([("a", "k", sig), ("a", "k", sig)], CFG)
     with pytest.raises(ValueError, match="expected uint32\\[128\\]"):
         find_links([("a", "k", sig.astype(np.uint64))], CFG)
+
+
+def test_sign_is_exact_key_and_signature():
+    key, sig = sign(BODY, CFG)
+    assert key == exact_key(BODY) and np.array_equal(sig, signature(BODY, CFG))
+
+
+def _store(tmp_path: Path, texts: list[str | None]) -> SignatureStore:
+    store = SignatureStore(tmp_path / "store", CFG)
+    for text in texts:
+        store.add(*(sign(text, CFG) if text is not None else (None, None)))
+    store.close()
+    return store
+
+
+def test_store_rows_give_the_links_of_find_links(tmp_path):
+    edited = BODY + "\n\nوالله ولي التوفيق."
+    texts = [OTHER_REPORT, BODY, None, edited, BODY, None, "…", "…", BODY]
+    ids = ["e", "c", "x", "d", "a", "y", "f", "g", "b"]
+    pairs = duplicate_pairs(_store(tmp_path, texts), CFG)
+    assert [g.tolist() for g in pairs.groups] == [[1, 4, 8], [6, 7]]  # pages without a body never group
+    assert pairs.rows().tolist() == [1, 3, 4, 6, 7, 8]
+    links = pairs.links({row: ids[row] for row in pairs.rows().tolist()}, CFG)
+    items = [(i, *sign(t, CFG)) for i, t in zip(ids, texts) if t is not None]
+    assert links == find_links(items, CFG)
+    assert relations(links) == {("a", "b", EXACT_DUPLICATE), ("a", "c", EXACT_DUPLICATE),
+                                ("f", "g", EXACT_DUPLICATE), ("a", "d", NEAR_DUPLICATE)}
+
+
+def test_equal_key_prefixes_are_split_by_the_full_keys(tmp_path):
+    store = _store(tmp_path, [BODY, OTHER_REPORT, BODY, OTHER_REPORT, "نص آخر مختلف تماما عن غيره"])
+    np.zeros(store.rows, dtype=np.uint64).tofile(store.folder / "key-prefix.u64")  # every prefix collides
+    assert [g.tolist() for g in duplicate_pairs(store, CFG).groups] == [[0, 2], [1, 3]]
+
+
+def test_store_rejects_foreign_signatures(tmp_path):
+    store = SignatureStore(tmp_path / "store", CFG)
+    with pytest.raises(ValueError, match="expected uint32\\[128\\]"):
+        store.add("k", signature(BODY, CFG)[:64])
+    store.close()
 
 
 # ---------------------------------------------------------------- clusters and events

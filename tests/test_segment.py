@@ -102,6 +102,19 @@ def test_lines_shared_by_most_pages_of_the_corpus_are_chrome():
         assert shared not in body_of(text, corpus=counts)
 
 
+def test_pruned_line_counts_answer_the_same():
+    shared = "تابعونا على شبكات التواصل للحصول على آخر المستجدات"
+    pages = [page(P1, shared, "عنوان خبر لا يتكرر"), page(P2, shared), page(P3, shared), page(P1, "سطر نادر")]
+    counts, cfg = CorpusLineCounts(), SegmentConfig()
+    for text in pages:
+        counts.add_document(text)
+    lines = {line for text in pages for line in text.split("\n")}
+    before = {line: counts.frequent(line, cfg) for line in lines}
+    counts.prune(cfg)
+    assert {line: counts.frequent(line, cfg) for line in lines} == before
+    assert before[shared] and len(counts.counts) == 1
+
+
 def test_offsets_are_exact_in_crlf_and_bom_pages():
     raw, _ = decode(("\ufeff" + page("عنوان الخبر عن لقاء الوزيرين", "", P1, P2)).replace("\n", "\r\n").encode("utf-8"))
     seg = segment(raw)

@@ -208,7 +208,7 @@ def _is_cue_word(kind: str, word: str) -> bool:
 
 # The per-word lookups below are memoised by word form: a page repeats its words and the corpus
 # its vocabulary, and these are pure functions of the form. The bound keeps memory flat.
-_FORM_CACHE = 1 << 16
+_FORM_CACHE = 1 << 14
 
 
 @lru_cache(maxsize=_FORM_CACHE)

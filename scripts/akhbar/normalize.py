@@ -118,7 +118,7 @@ def normalize(text: str) -> str:
 _MEMO_MAX_CHARS = 40
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _normalize_word(text: str) -> str:
     return _fold(unicodedata.normalize("NFC", text))
 

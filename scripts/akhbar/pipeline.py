@@ -25,11 +25,13 @@ from the staged documents for the pages that turn out to be duplicates.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Iterator
 
@@ -83,12 +85,16 @@ class RecordError(Exception):
 
 # --- pass 1 -------------------------------------------------------------------------------------
 
-def count_lines(paths: Sequence[Path], cfg: BuildConfig) -> CorpusLineCounts:
+def count_lines(paths: Sequence[Path], cfg: BuildConfig, pool: Pool | None = None) -> CorpusLineCounts:
     """Pass 1: stream every page once and count the short lines pages share (only those frequent
-    enough to matter are kept)."""
+    enough to matter are kept). Pages are read and their lines hashed in ``pool`` when given."""
     counts = CorpusLineCounts(cfg.segment.corpus_repeat_max_words)
-    for path in tqdm(paths, desc="count lines", unit="page", disable=not cfg.progress):
-        counts.add_document(read_page(path, cfg.max_bytes).raw_text)
+    if pool is None:
+        hashes = (counts.line_hashes(read_page(path, cfg.max_bytes).raw_text) for path in paths)
+    else:
+        hashes = _in_windows(pool, _line_hashes_in_worker, paths, cfg)
+    for page_hashes in tqdm(hashes, total=len(paths), desc="count lines", unit="page", disable=not cfg.progress):
+        counts.add_hashes(page_hashes)
     counts.prune(cfg.segment)
     return counts
 
@@ -163,42 +169,79 @@ def _span(span: tuple[int, int] | None) -> dict | None:
     return None if span is None else {"start": span[0], "end": span[1]}
 
 
+# --- the worker processes -----------------------------------------------------------------------
+
+_worker_cfg: BuildConfig | None = None
+
+
+def _init_worker(cfg: BuildConfig) -> None:
+    global _worker_cfg
+    _worker_cfg = cfg
+
+
+def _line_hashes_in_worker(path: Path) -> set[bytes]:
+    return CorpusLineCounts(_worker_cfg.segment.corpus_repeat_max_words).line_hashes(
+        read_page(path, _worker_cfg.max_bytes).raw_text)
+
+
+def _process_in_worker(task: tuple[Path, CorpusLineCounts]) -> PageResult:
+    path, counts = task
+    return process_page(path, counts, _worker_cfg)
+
+
+@contextlib.contextmanager
+def worker_pool(cfg: BuildConfig) -> Iterator[Pool | None]:
+    """``cfg.workers`` processes for both passes, or None for one (everything then runs here)."""
+    if cfg.workers <= 1:
+        yield None
+        return
+    # Not "fork": the parent holds threads (Arrow, tqdm) whose locks a forked child can inherit
+    # held, and then waits forever. forkserver starts workers from a clean single-threaded process.
+    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with context.Pool(cfg.workers, initializer=_init_worker, initargs=(cfg,)) as pool:
+        yield pool
+
+
+def _in_windows(pool: Pool, func, items: Sequence, cfg: BuildConfig) -> Iterator:
+    """``func`` over ``items`` in ``pool``, results in input order (so the output does not depend
+    on the number of workers). Items go in windows of batch_size × workers, so neither tasks nor
+    results pile up beyond one window."""
+    window = cfg.batch_size * cfg.workers
+    for start in range(0, len(items), window):
+        yield from pool.imap(func, items[start:start + window], chunksize=max(1, cfg.batch_size // cfg.workers))
+
+
 # --- pass 2: all pages --------------------------------------------------------------------------
 
-_worker_state: tuple[CorpusLineCounts, BuildConfig] | None = None
-
-
-def _init_worker(counts: CorpusLineCounts, cfg: BuildConfig) -> None:
-    global _worker_state
-    _worker_state = (counts, cfg)
-
-
-def _process_in_worker(path: Path) -> PageResult:
-    counts, cfg = _worker_state
-    return process_page(path, counts, cfg)
-
-
-def process_pages(paths: Sequence[Path], counts: CorpusLineCounts, cfg: BuildConfig) -> Iterator[PageResult]:
-    """Pass 2 over all pages, in path order, in ``cfg.workers`` processes."""
+def process_pages(paths: Sequence[Path], counts: CorpusLineCounts, cfg: BuildConfig,
+                  pool: Pool | None = None) -> Iterator[PageResult]:
+    """Pass 2 over all pages, in path order, in ``pool`` when given."""
     bar = tqdm(total=len(paths), desc="annotate", unit="page", disable=not cfg.progress)
-    if cfg.workers <= 1:
-        for path in paths:
-            yield process_page(path, counts, cfg)
-            bar.update()
+    if pool is None:
+        results = (process_page(path, counts, cfg) for path in paths)
     else:
-        # Not "fork": the parent holds threads (Arrow, tqdm) whose locks a forked child can inherit
-        # held, and then waits forever. forkserver starts workers from a clean single-threaded process.
-        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-        with context.Pool(cfg.workers, initializer=_init_worker, initargs=(counts, cfg)) as pool:
-            # imap keeps input order, so the output does not depend on the number of workers; paths
-            # go in windows of batch_size × workers, so results never pile up beyond one window.
-            window = cfg.batch_size * cfg.workers
-            for start in range(0, len(paths), window):
-                chunk = paths[start:start + window]
-                for result in pool.imap(_process_in_worker, chunk, chunksize=max(1, cfg.batch_size // cfg.workers)):
-                    yield result
-                    bar.update()
+        # the counts ride with every page; pickled once per chunk of pages (pickle's memo), and
+        # small once pruned
+        results = _in_windows(pool, _process_in_worker, _WithCounts(paths, counts), cfg)
+    for result in results:
+        yield result
+        bar.update()
     bar.close()
+
+
+class _WithCounts(Sequence):
+    """``(path, counts)`` for each of ``paths``, made as the windows are cut."""
+
+    def __init__(self, paths: Sequence[Path], counts: CorpusLineCounts):
+        self.paths, self.counts = paths, counts
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [(path, self.counts) for path in self.paths[i]]
+        return self.paths[i], self.counts
 
 
 #: Written by `akhbar release`, kept across builds.
@@ -264,24 +307,25 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
     """
     check_output_folder(cfg.seeds, cfg.out)
     paths = PageList(seed_paths(cfg.seeds))
-    counts = count_lines(paths, cfg)
     limits = {"rows_per_group": cfg.rows_per_group, "rows_per_file": cfg.rows_per_file}
     with staging_dir(cfg.out) as tmp:
-        # pass 2: per page → staged documents, entity rows, what the link step needs (on disk)
         stage = tmp / ".stage"
         # the staged copy is read back once and then deleted: fast compression, not small files
         staged = ShardWriter(stage, "documents", document_features(), **limits, compression_level=1)
         entity_rows = ShardWriter(tmp, "entities", row_features("entity"), **limits)
         store = links.SignatureStore(stage / "links", cfg.links)  # row n = the n-th staged document
-        for result in process_pages(paths, counts, cfg):
-            record = result.record
-            staged.add(record)
-            for entity in record["entities"]:
-                entity_rows.add({"document_id": record["id"], **entity})
-            if record["body_text"].strip():
-                store.add(result.exact_key, result.signature)
-            else:
-                store.add(None, None)  # pages with no article body are no one's duplicate
+        with worker_pool(cfg) as pool:
+            counts = count_lines(paths, cfg, pool)  # pass 1
+            # pass 2: per page → staged documents, entity rows, what the link step needs (on disk)
+            for result in process_pages(paths, counts, cfg, pool):
+                record = result.record
+                staged.add(record)
+                for entity in record["entities"]:
+                    entity_rows.add({"document_id": record["id"], **entity})
+                if record["body_text"].strip():
+                    store.add(result.exact_key, result.signature)
+                else:
+                    store.add(None, None)  # pages with no article body are no one's duplicate
         staged.close()
         entity_rows.close()
         store.close()

@@ -29,9 +29,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from itertools import islice
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 
 from akhbar.dates import find_dates
 from akhbar.lexicon import rows, words
@@ -166,14 +166,22 @@ class CorpusLineCounts:
         self.counts: Counter[bytes] = Counter()
 
     def add_document(self, raw_text: str) -> None:
-        self.documents += 1
+        self.add_hashes(self.line_hashes(raw_text))
+
+    def line_hashes(self, raw_text: str) -> set[bytes]:
+        """What :meth:`add_document` counts for one document (pure: it may run in a worker)."""
         seen = set()
         for text in raw_text.split("\n"):
             text = text.strip()
             # words counted up to max_words + 1 only: a paragraph is not scanned to its end
             if text and sum(1 for _ in islice(_WORD.finditer(text), self.max_words + 1)) <= self.max_words:
                 seen.add(corpus_line_hash(text))
-        self.counts.update(seen)
+        return seen
+
+    def add_hashes(self, hashes: set[bytes]) -> None:
+        """Count one document given its :meth:`line_hashes`."""
+        self.documents += 1
+        self.counts.update(hashes)
 
     def frequent(self, text: str, cfg: SegmentConfig) -> bool:
         return self._frequent_key(line_key(text), cfg)
