@@ -11,6 +11,7 @@ import pytest
 from filelock import FileLock
 
 from akhbar import entities as entity_annotator
+from akhbar import events as event_extractor
 from akhbar.add import next_ids
 from akhbar.cli import main
 from akhbar.gold import BodyProjection
@@ -49,7 +50,7 @@ def test_a_new_page_gets_a_safe_id_and_a_draft(runner, seeds):
     assert (seeds / f"{doc_id}.txt").read_bytes() == NEW_PAGE.read_bytes()
     draft = json.loads((seeds / f"{doc_id}.ann.json").read_text(encoding="utf-8"))
     assert draft["document"] == doc_id and draft["sha256"] == digest and draft["status"] == "draft"
-    assert draft["annotators"] == [entity_annotator.SOURCE, "auto:meet_rules@1"]
+    assert draft["annotators"] == [entity_annotator.SOURCE, event_extractor.SOURCE]
     raw = NEW_PAGE.read_text(encoding="utf-8")
     assert draft["entities"] and draft["events"]
     for entity in draft["entities"]:  # anchored on raw_text

@@ -566,7 +566,7 @@ def staged_page(path: Path, counts: CorpusLineCounts, cfg, clock: Stopwatch):
         body_text = "\n".join(page.raw_text[s:e] for s, e in seg.body_spans)
         published = dt.date.fromisoformat(meta.published) if meta.published else None
     with clock("entities"):
-        entities = entity_annotator.annotate_entities(body_text, published)
+        entities = entity_annotator.annotate_entities(body_text, published, meta.publisher)
     with clock("events"):
         events = event_extractor.extract_events(body_text, entities, published)
     record = {

@@ -4,7 +4,7 @@
 text, its entity mentions (``{id, start, end, text, label, canonical, source}``, offsets into
 ``body_text``) and the publication date (or None) go in; event dicts shaped exactly as
 ``schema/document.schema.json#/$defs/event`` come out, ids ``E1``, ``E2``… in text order, tagged
-``source = "auto:meet_rules@1"`` (:data:`SOURCE`).
+``source = "auto:meet_rules@2"`` (:data:`SOURCE`).
 
 The stages, in order (each a function below):
 
