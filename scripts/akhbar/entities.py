@@ -1381,7 +1381,7 @@ _CLOCK_HOURS = frozenset(normalize(w) for w in (
 _HOUR_WORD, _MINUTE_WORD = normalize("الساعة"), normalize("الدقيقة")
 _AFTER_NOON = frozenset(tuple(normalize(w).split()) for w in ("بعد الظهر", "قبل الظهر", "بعد الظهيرة", "بعد العصر"))
 _DAYPART_ADVERBS = frozenset(normalize(w) for w in (
-    "صباحا", "مساء", "مساءا", "ليلا", "ظهرا", "عصرا", "فجرا", "زوالا", "صباحاً", "مساءً", "عصراً"))
+    "صباحا", "مساء", "مساءا", "ليلا", "ظهرا", "عصرا", "فجرا", "زوالا"))  # the view has no tanween
 
 
 def _vague_number(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, int, int] | None:
@@ -1732,6 +1732,9 @@ def _periods(view: str, lex: Lexicon) -> list[Match]:
         return tok, 0
 
     units, few = words.get("TIME_UNIT_BARE", frozenset()), words.get("FEW_ADJ", frozenset())
+    duals = words.get("TIME_UNIT_DUAL", frozenset())
+    periods = _PERIOD_PLURALS | {"ال" + w for w in duals}  # الأشهر، السنتين
+    period_adjectives = _PERIOD_MODIFIERS | _DUAL_MODIFIERS
     for i, (tok, s, e) in enumerate(tokens):
         core, k = bare(tok)
         # منذ سنوات، بعد نحو عام، لعقود، أكثر من عام
@@ -1748,14 +1751,14 @@ def _periods(view: str, lex: Lexicon) -> list[Match]:
         elif core == _TODAY and not (joined(i + 1) and word(i + 1).startswith("ال")):
             add(s + k, e, "DATE")
         # ساعتين، دقيقتين، بعامين: a dual time unit is a duration by itself
-        elif core in _DUAL_UNITS and (not k or tok[:k] in _PROCLITIC_CHAINS):
+        elif core in duals and (not k or tok[:k] in _PROCLITIC_CHAINS):
             end = e
-            if joined(i + 1) and word(i + 1) in _PERIOD_MODIFIERS | _DUAL_MODIFIERS:
+            if joined(i + 1) and word(i + 1) in period_adjectives:
                 end = tokens[i + 1][2]
             add(s + k, end, "DATE")
         # الأشهر الأولى، السنتين الأخيرتين، الأيام المقبلة
-        elif (core in _PERIOD_PLURALS | _DEFINITE_DUALS and core not in words.get("CLOCK_PLURAL", ())
-              and joined(i + 1) and word(i + 1) in _PERIOD_MODIFIERS | _DUAL_MODIFIERS):
+        elif (core in periods and core not in words.get("CLOCK_PLURAL", ())
+              and joined(i + 1) and word(i + 1) in period_adjectives):
             add(s + k, tokens[i + 1][2], "DATE")
         # يوم الجمعة (a weekday in general)
         elif core == _DAY and joined(i + 1) and word(i + 1) in _weekday_words():
@@ -1814,10 +1817,6 @@ _CENTURY_WORDS = frozenset(normalize(w) for w in (
     "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر",
     "الحادي", "عشر", "العشرين", "والعشرين"))
 _HALF_OF = re.compile(r"(?:النصف|الربع|الثلث) (?:الاول|الثاني|الاخير|الثالث|الرابع) من $|(?:مطلع|منتصف|اواخر|اوائل|نهايه|بدايه) $")
-_DUAL_UNITS = frozenset(normalize(w) for w in (
-    "ساعتين", "ساعتان", "دقيقتين", "دقيقتان", "يومين", "يومان", "أسبوعين", "أسبوعان", "شهرين", "شهران",
-    "عامين", "عامان", "سنتين", "سنتان", "عقدين", "عقدان"))
-_DEFINITE_DUALS = frozenset("ال" + w for w in _DUAL_UNITS)
 _DUAL_MODIFIERS = frozenset(normalize(w) for w in (
     "الأخيرتين", "الأخيرين", "الماضيين", "الماضيتين", "المقبلين", "المقبلتين", "الأولين", "الأوليين"))
 _MORE_LESS = frozenset(normalize(w) for w in ("أكثر", "أقل", "اكثر", "اقل"))
@@ -1835,7 +1834,8 @@ def _period_starts() -> frozenset[str]:
     """Words a period of stage 4b can start with (after proclitics)."""
     words = _pattern_words()
     return (lexicon().date_starts | words.get("TIME_UNIT_BARE", frozenset()) | words.get("SEASON", frozenset())
-            | words.get("CLOCK_PLURAL", frozenset()) | _month_words() | _DUAL_UNITS | {_CENTURY})
+            | words.get("CLOCK_PLURAL", frozenset()) | _month_words() | words.get("TIME_UNIT_DUAL", frozenset())
+            | {_CENTURY})
 
 
 @cache

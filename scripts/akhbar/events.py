@@ -631,8 +631,8 @@ def _genitive_place(doc: _Doc, m: _Mention, hit: _Hit) -> None:
     token = doc.tokens[hit.hi]
     if token.sentence != m.sentence:
         return
-    place = next((e for e in doc.entities if e["start"] == token.start and e["label"] == "GPE"), None)
-    if place is not None:
+    place = doc.in_entity(token.start)
+    if place is not None and place["start"] == token.start and place["label"] == "GPE":
         m.place, m.place_set = place, m.place_set | {place["canonical"]}
         m.participants = [p for p in m.participants if p["id"] != place["id"]]
 
