@@ -1,4 +1,6 @@
-"""The automatic entity annotator: one small sentence per rule of docs/entity_guidelines.md."""
+"""The rule annotator (akhbar.ner.rules): one small sentence per rule of the entity guidelines.
+
+Its closed classes are the entity layer's; its open classes are the tagger's features (tests/test_tagger.py)."""
 
 import datetime as dt
 import json
@@ -7,14 +9,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from akhbar.entities import ANNOTATOR, SOURCE, VERSION, annotate_entities, lexicon
+from akhbar.ner.rules import ANNOTATOR, SOURCE, VERSION, annotate_rules, lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def spans(text, published=None):
     """(text, label) of every entity, after checking the offsets agree with the text."""
-    entities = annotate_entities(text, published)
+    entities = annotate_rules(text, published)
     for e in entities:
         assert text[e["start"]:e["end"]] == e["text"]
     return [(e["text"], e["label"]) for e in entities]
@@ -22,7 +24,7 @@ def spans(text, published=None):
 
 def canonical(text, surface, published=None):
     """The canonical of the entity whose text is ``surface``."""
-    [found] = [e for e in annotate_entities(text, published) if e["text"] == surface]
+    [found] = [e for e in annotate_rules(text, published) if e["text"] == surface]
     return found["canonical"]
 
 
@@ -85,7 +87,7 @@ def test_title_triggers_unknown_name_and_surname_follows():
     text = "أكد وزير الداخلية النمساوي هيرمان فولتسكي أن بلاده ستشارك، وقال فولتسكي إن الخطر قائم"
     assert spans(text) == [("وزير الداخلية النمساوي", "OCC"), ("هيرمان فولتسكي", "PERS"),
                            ("فولتسكي", "PERS")]
-    assert [e["canonical"] for e in annotate_entities(text)][1:] == ["هيرمان فولتسكي"] * 2
+    assert [e["canonical"] for e in annotate_rules(text)][1:] == ["هيرمان فولتسكي"] * 2
 
 
 def test_title_does_not_swallow_a_verb():
@@ -230,7 +232,7 @@ SENTENCES = [
 def test_output_contract(text):
     schema = json.loads((ROOT / "schema" / "document.schema.json").read_text(encoding="utf-8"))
     entity_schema = {"$ref": "#/$defs/entity", "$defs": schema["$defs"]}
-    entities = annotate_entities(text, dt.date(2019, 2, 7))
+    entities = annotate_rules(text, dt.date(2019, 2, 7))
     assert entities
     assert [e["id"] for e in entities] == [f"T{i}" for i in range(1, len(entities) + 1)]
     previous_end = 0
@@ -243,8 +245,8 @@ def test_output_contract(text):
 
 
 def test_empty_text_and_determinism():
-    assert annotate_entities("") == []
-    assert annotate_entities(SENTENCES[0]) == annotate_entities(SENTENCES[0])
+    assert annotate_rules("") == []
+    assert annotate_rules(SENTENCES[0]) == annotate_rules(SENTENCES[0])
 
 
 def test_lexicon_is_built_once():
@@ -389,7 +391,7 @@ def test_guideline_rules_9_to_14(text, expected):
 
 
 def test_month_alias_in_brackets_fixes_the_year():
-    entities = annotate_entities("عقد في 5 يناير (كانون الثاني) 2020 بالرباط", dt.date(2021, 3, 1))
+    entities = annotate_rules("عقد في 5 يناير (كانون الثاني) 2020 بالرباط", dt.date(2021, 3, 1))
     assert [(e["text"], e["canonical"]) for e in entities if e["label"] == "DATE"] == [
         ("5 يناير (كانون الثاني) 2020", "2020-01-05")]
 
@@ -402,7 +404,7 @@ def test_administrative_regions_of_arab_countries():
 
 
 def test_day_numbers_join_their_date():
-    got = [(e["text"], e["canonical"]) for e in annotate_entities(
+    got = [(e["text"], e["canonical"]) for e in annotate_rules(
         "يعقد يومي 3 و4 آذار/مارس المقبل ثم افتتح أمس الخميس 2 فبراير 2023 المعرض", dt.date(2023, 2, 3))
         if e["label"] == "DATE"]
     assert got == [("يومي 3 و4 آذار/مارس المقبل", "2023-03-03/2023-03-04"), ("أمس الخميس 2 فبراير 2023", "2023-02-02")]
@@ -410,6 +412,6 @@ def test_day_numbers_join_their_date():
 
 def test_dates_never_span_lines_and_the_outlet_is_an_org():
     text = "يونيو 2023\t35.7\t65.9\nيوليو 2023\t36.5\t68.2\nوقال الوزير لـ\"نبأ اليوم\" إن"
-    got = [(e["text"], e["label"]) for e in annotate_entities(text, None, "نبأ اليوم")]
+    got = [(e["text"], e["label"]) for e in annotate_rules(text, None, "نبأ اليوم")]
     assert ("يوليو 2023", "DATE") in got and ("نبأ اليوم", "ORG") in got
     assert all("\n" not in e for e, _ in got)

@@ -17,6 +17,7 @@ from pathlib import Path
 from akhbar import entities as entity_annotator
 from akhbar import events as event_extractor
 from akhbar import links
+from akhbar.ner import rules
 from akhbar.gold import load_annotations, project_gold
 from akhbar.metadata import extract_metadata
 from akhbar.normalize import normalize
@@ -62,6 +63,16 @@ def line_spans(raw_text: str, line_numbers) -> list[tuple[int, int]]:
             spans.append((offset, offset + len(line)))
         offset += len(line) + 1
     return spans
+
+
+def gold_body_text(raw_text: str, line_numbers) -> tuple[str, list[tuple[int, int]]]:
+    """The body text a gold page's body lines make (each line stripped, joined by newlines) and
+    the raw spans of those stripped lines."""
+    spans = []
+    for s, e in line_spans(raw_text, line_numbers):
+        line = raw_text[s:e]
+        spans.append((s + len(line) - len(line.lstrip()), e - (len(line) - len(line.rstrip()))))
+    return "\n".join(raw_text[s:e] for s, e in spans), spans
 
 
 def _chars(raw_text: str, spans) -> set[int]:
@@ -147,15 +158,14 @@ def _heldout_set(folder: Path, segment_cfg) -> dict | None:
     result = _segment_scores(pages, golds, segment_cfg)
     info = folder / "set.json"
     result["set"] = json.loads(info.read_text(encoding="utf-8")) if info.exists() else {"name": folder.name}
+    result["folder"] = folder.name
 
     # Entities and meetings on the gold body (so that segmentation errors do not count twice).
-    entity_total, labels = PRF(0, 0, 0), {}
+    entity_total, rules_total, labels = PRF(0, 0, 0), PRF(0, 0, 0), {}
     meeting_total, pages_without, pages_without_ok = PRF(0, 0, 0), 0, 0
     for doc_id, gold in sorted(golds.items()):
         text = pages[doc_id]
-        spans = line_spans(text, gold["body_lines"])
-        spans = [(s + len(text[s:e]) - len(text[s:e].lstrip()), e - (len(text[s:e]) - len(text[s:e].rstrip()))) for s, e in spans]
-        body_text = "\n".join(text[s:e] for s, e in spans)
+        body_text, spans = gold_body_text(text, gold["body_lines"])
         published = dt.date.fromisoformat(gold["published"]) if gold.get("published") else None
         auto = entity_annotator.annotate_entities(body_text, published, gold.get("publisher"))
         entity_file = folder / f"{doc_id}.entities.json"
@@ -163,6 +173,7 @@ def _heldout_set(folder: Path, segment_cfg) -> dict | None:
             data = json.loads(entity_file.read_text(encoding="utf-8"))
             gold_entities, _, _ = project_gold({"entities": data["entities"], "events": []}, spans)
             entity_total += mention_prf(auto, gold_entities)
+            rules_total += mention_prf(rules.annotate_rules(body_text, published, gold.get("publisher")), gold_entities)
             for label, prf in per_label(auto, gold_entities).items():
                 labels[label] = labels.get(label, PRF(0, 0, 0)) + prf
         if "meetings" in gold:
@@ -173,7 +184,10 @@ def _heldout_set(folder: Path, segment_cfg) -> dict | None:
                 pages_without_ok += not events
     if labels:
         result["entities"] = {"micro": _prf_dict(entity_total),
-                              "per_label": {label: _prf_dict(prf) for label, prf in sorted(labels.items())}}
+                              "per_label": {label: _prf_dict(prf) for label, prf in sorted(labels.items())},
+                              "annotator": entity_annotator.SOURCE,
+                              # the previous annotator on the same pages, for comparison
+                              "rules_alone": {"annotator": rules.SOURCE, **_prf_dict(rules_total)}}
     result["meetings"] = {**_prf_dict(meeting_total), "pages_without_meeting": pages_without,
                           "pages_without_meeting_kept_empty": pages_without_ok}
     return result

@@ -1,0 +1,33 @@
+"""The shipped entity tagger: a linear-chain CRF (CRFsuite) over :mod:`akhbar.ner.features`.
+
+The model file ``akhbar/data/ner/tagger.crfsuite`` is built offline by ``akhbar train-ner`` (see
+``akhbar/data/ner/MODEL_CARD.md``) and loaded once per process; tagging is a pure function of
+the features.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pycrfsuite
+
+#: Labels the tagger predicts; the closed classes come from the rules.
+OPEN_LABELS = ("PERS", "ORG", "GPE", "LOC", "FAC", "NORP", "OCC", "EVENT")
+MODEL_RESOURCE = ("data", "ner", "tagger.crfsuite")
+
+_files = ExitStack()
+
+
+@cache
+def tagger(path: str | None = None) -> pycrfsuite.Tagger:
+    """The CRF tagger of ``path`` (default: the packaged model), opened once per process."""
+    if path is None:
+        path = str(_files.enter_context(resources.as_file(resources.files("akhbar").joinpath(*MODEL_RESOURCE))))
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"entity tagger model not found at {path}: rebuild it with `akhbar train-ner`")
+    t = pycrfsuite.Tagger()
+    t.open(path)
+    return t
