@@ -90,7 +90,10 @@ def test_names_no_list_holds_are_found_from_context():
             "فيما أعلنت شركة نور الأطلس للاتصالات عن أرباحها.")
     found = spans(text)
     assert ("عبد الرزاق بومهدي", "PERS") in found
-    assert any(label == "ORG" and "الريف" in surface for surface, label in found)
+    assert ("اتحاد طنجة", "ORG") in found
+    assert any(label == "ORG" and "نور الأطلس" in surface for surface, label in found)
+    # the office with its institution is one OCC (guideline rule 9)
+    assert ("رئيس نادي شباب الريف الحسيمي", "OCC") in found
 
 
 def test_a_name_keeps_its_label_across_the_page():

@@ -360,8 +360,10 @@ def release(version: str, date_: str | None, seeds: Path, out: Path, card: Path 
               help="How the file's labels map to ours (see akhbar.ner.conll.LABEL_MAPS).")
 @click.option("--conll-tail", type=click.FloatRange(0, 1, min_open=True), default=1.0, show_default=True,
               help="Score only the last FRACTION of the file's sentences (the dev slice `train-ner --dev-fraction` held out).")
+@click.option("--model", "model_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Tag with this entity model file instead of the packaged one (e.g. a `train-ner --dev-fraction` model).")
 def evaluate(seeds: Path, gold_body: Path, heldout: tuple[Path, ...], agreement: Path, as_json: bool,
-             conll: Path | None, conll_labels: str, conll_tail: float) -> None:
+             conll: Path | None, conll_labels: str, conll_tail: float, model_file: Path | None) -> None:
     """Score the segmenter and the automatic annotators against gold data.
 
     Body extraction (character P/R/F1), metadata, automatic entities (micro and per label) and
@@ -377,13 +379,17 @@ def evaluate(seeds: Path, gold_body: Path, heldout: tuple[Path, ...], agreement:
     Example:
         akhbar evaluate
         akhbar evaluate --heldout tests/heldout_set4 --json > figures.json
-        akhbar evaluate --conll ../shared/corpora/anercorp/train.conll --conll-tail 0.1667
+        akhbar evaluate --conll ../shared/corpora/anercorp/train.conll --conll-tail 0.1667 --model dev.crfsuite
     """
     import json
 
     from akhbar import evaluation
     from akhbar.segment import SegmentConfig
 
+    if model_file is not None:
+        from akhbar.ner import model
+
+        model.use(model_file)
     if conll is not None:
         _evaluate_conll(conll, conll_labels, conll_tail, as_json)
         return

@@ -19,11 +19,21 @@ OPEN_LABELS = ("PERS", "ORG", "GPE", "LOC", "FAC", "NORP", "OCC", "EVENT")
 MODEL_RESOURCE = ("data", "ner", "tagger.crfsuite")
 
 _files = ExitStack()
+_chosen: list[str] = []
+
+
+def use(path: str | Path) -> None:
+    """Tag with the model file at ``path`` from now on in this process (``evaluate --model``)."""
+    _chosen[:] = [str(path)]
+
+
+def tagger() -> pycrfsuite.Tagger:
+    """The CRF tagger: the packaged model, or the one :func:`use` chose; opened once per process."""
+    return _open(_chosen[0] if _chosen else None)
 
 
 @cache
-def tagger(path: str | None = None) -> pycrfsuite.Tagger:
-    """The CRF tagger of ``path`` (default: the packaged model), opened once per process."""
+def _open(path: str | None) -> pycrfsuite.Tagger:
     if path is None:
         path = str(_files.enter_context(resources.as_file(resources.files("akhbar").joinpath(*MODEL_RESOURCE))))
     if not Path(path).is_file():
