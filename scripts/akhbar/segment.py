@@ -10,7 +10,8 @@ line instead. The cascade, in the order :func:`segment` runs it:
    (``data/boilerplate_cues.tsv``), copies of an earlier line of the same page, and lines that many
    pages of the corpus share (:class:`CorpusLineCounts`).
 2. ``body_blocks``: runs of prose lines, which may hold a short subheading between two paragraphs.
-   Cue lines, copies and tickers break a run.
+   Cue lines, copies and tickers break a run. Whole sentences just before a run's first prose
+   line start it too: a dense lead (names, places, dates) can fall below the prose test.
 3. ``choose_body``: the block with the most prose is the article; a block standing after a
    related-articles or comments cue counts for less (teasers of other articles are prose too). Other
    blocks join the body only when their vocabulary continues the main block's (an article cut by
@@ -389,6 +390,8 @@ def body_blocks(lines: list[Line], cfg: SegmentConfig) -> list[list[int]]:
             elif current:
                 blocks.append(current)
                 current = []
+            else:
+                current.extend(_lead_paragraphs(lines, pending, cfg))
             pending, rows = [], []
             current.append(i)
         elif current and line.cue is None and line.copy_of is None and _is_table_row(line.text):
@@ -407,6 +410,20 @@ def body_blocks(lines: list[Line], cfg: SegmentConfig) -> list[list[int]]:
     if current:
         blocks.append(current)
     return blocks
+
+
+def _lead_paragraphs(lines: list[Line], pending: list[int], cfg: SegmentConfig) -> list[int]:
+    """The lines just before a run's first prose line that are whole sentences of prose length:
+    the article's lead, which a dense news opening (names, places, dates and few function words:
+    "احتضنت العاصمة الإيطالية روما، اليوم الاثنين، اجتماعا وزاريا …") keeps below the prose test.
+    A headline has no final stop and a byline is no pending line, so neither is taken."""
+    lead: list[int] = []
+    for j in reversed(pending):
+        line = lines[j]
+        if not (line.ends_sentence and line.words >= cfg.prose_min_words and not line.teaser):
+            break
+        lead.append(j)
+    return sorted(lead)
 
 
 _CELL_SPLIT = re.compile(r"\t+| {2,}")
