@@ -4,7 +4,7 @@
 text, its entity mentions (``{id, start, end, text, label, canonical, source}``, offsets into
 ``body_text``) and the publication date (or None) go in; event dicts shaped exactly as
 ``schema/document.schema.json#/$defs/event`` come out, ids ``E1``, ``E2``… in text order, tagged
-``source = "auto:meet_rules@2"`` (:data:`SOURCE`).
+``source = "auto:meet_rules@3"`` (:data:`SOURCE`).
 
 The stages, in order (each a function below):
 
@@ -109,7 +109,7 @@ from akhbar.lexicon import rows
 from akhbar.normalize import normalize, normalize_with_offsets, view_span_to_text
 
 ANNOTATOR = "meet_rules"
-VERSION = "2"
+VERSION = "3"
 SOURCE = f"auto:{ANNOTATOR}@{VERSION}"
 EVENT_TYPE = "Contact.Meet"
 
@@ -132,6 +132,10 @@ _LIGHT_PROCLITICS = ("و", "ف")
 _FULL_PROCLITIC_KINDS = frozenset({"official", "negative", "ministerial", "small_group_ministerial",
                                    "political_directors", "summit", "bilateral", "virtual", "adversary"})
 _SENTENCE_END = frozenset("\n.!?؟…")
+# After a dateline's city: an optional agency in brackets, then a dash (الرياض (واس) - ).
+_DATELINE_DASH = re.compile(r"\s*(?:\([^()]{1,20}\)\s*)?[-–—ـ]")
+# The preposition before the city a visitor arrives in: إلى بيروت، الى عمان.
+_ARRIVAL_TO = re.compile(r"الي")
 _CLAUSE_END = frozenset("،,؛;:")
 _QUOTES = {'"': '"', "“": "”", "«": "»", "”": "“"}
 _WORD = re.compile(r"\w+")
@@ -294,11 +298,12 @@ class _Doc:
         self.clauses = _with_tokens(self.clauses, tokens)
         self.entities = sorted(entities, key=lambda e: (e["start"], -e["end"]))
         self.entity_starts = [e["start"] for e in self.entities]
-        self.dates = find_dates(text)
+        self.dates = find_dates(text, open_dates=True)
         self.date_starts = [d.start for d in self.dates]
         self.cues = _cue_hits(tokens)
         self.quotes = _quote_regions(text, self.sentences)
         self.topics = self._topic_regions()
+        self.home_city = self._home_city()
 
     # words and positions
     def token_at(self, pos: int) -> int | None:
@@ -352,6 +357,24 @@ class _Doc:
         i = bisect.bisect_right(self.entity_starts, pos)
         for e in self.entities[max(0, i - 8):i]:  # flat annotation: a few candidates at most
             if e["start"] <= pos < e["end"]:
+                return e
+        return None
+
+    def _home_city(self) -> dict | None:
+        """The city the article reports from: a dateline opening the body (``عمّان - ``,
+        ``الرياض (واس) -``), else the city its first sentence's visitor arrives in
+        (``وصل … إلى بيروت``)."""
+        first = [e for e in self.entities if e["start"] < self.sentences[0][1] and e["label"] == "GPE"]
+        if not first:
+            return None
+        head = first[0]
+        after = self.text[head["end"]:head["end"] + 12]
+        if not self.text[:head["start"]].strip() and _DATELINE_DASH.match(after):
+            return head
+        for e in first:
+            i = self.token_at(e["start"])
+            if i is not None and i > 0 and _ARRIVAL_TO.fullmatch(normalize(self.text[self.tokens[i - 1].start:e["start"]]).strip()) \
+                    and self.cue_in("arrival", 0, i):
                 return e
         return None
 
@@ -609,6 +632,10 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
         if h.form.realis != "-":
             m.realis, m.realis_strength = h.form.realis, 3
             break
+    if _cue_ends_before(doc, "negation", lo, s_lo, gap=1) or _cue_ends_before(doc, "cancelled", hit.lo, s_lo, gap=1):
+        return None  # لم يعقد الاجتماع، إلغاء القمة: no meeting took place (the schema has no negated realis)
+    if _cue_ends_before(doc, "intent", lo, s_lo, gap=1) or _cue_ends_before(doc, "hypothetical", lo, s_lo, gap=1):
+        m.realis, m.realis_strength = "planned", 3  # اتفقا على عقد اجتماع، إذا عقد الاجتماع
     if cls == "noun_plural" and m.bare:
         return None  # يعقد التحالف اجتماعات منتظمة: generic
     if not official:
@@ -621,6 +648,8 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
         _genitive_place(doc, m, hit)
     if m.place is None or m.date is None:
         _sentence_arguments(doc, m, hit, cfg)
+    _city_of_facility(doc, m)
+    _fix_weekday(m, doc.published)
     return m
 
 
@@ -788,8 +817,8 @@ def _blocked(doc: _Doc, d: DateMention) -> bool:
                and doc.cue_at("date_blocker", i - n) == n for n in (1, 2))
 
 
-def _set_date(m: _Mention, d: DateMention, published: dt.date | None) -> None:
-    resolved = resolve(d, published)
+def _set_date(m: _Mention, d: DateMention, published: dt.date | None, tense: str | None = None) -> None:
+    resolved = resolve(d, published, tense)
     explicit = d.year is not None and d.month is not None and d.day is not None
     m.date = d
     if resolved.date is not None and resolved.weekday_agrees is False and not explicit:
@@ -797,6 +826,50 @@ def _set_date(m: _Mention, d: DateMention, published: dt.date | None) -> None:
     m.date_value = resolved.value
     m.date_iso = resolved.date
     m.date_basis = None if resolved.date is None else ("explicit" if explicit else "published")
+
+
+def _bare_weekday(d: DateMention | None) -> bool:
+    """يوم الأربعاء، مساء الثلاثاء: a weekday and nothing else to place it in time."""
+    return d is not None and d.weekday is not None and d.month is None and d.relative_days is None \
+        and d.direction is None and d.year is None
+
+
+def _fix_weekday(m: _Mention, published: dt.date | None) -> None:
+    """A bare weekday, once the mention's tense is known: the last such day on or before the
+    publication date for a meeting held, the next one for a planned meeting (module docstring)."""
+    if _bare_weekday(m.date) and m.date_iso is None:
+        _set_date(m, m.date, published, "future" if m.realis == "planned" else "past")
+
+
+def _cue_ends_before(doc: _Doc, kind: str, lo: int, s_lo: int, gap: int = 0) -> bool:
+    """Whether a ``kind`` cue of the trigger's sentence ends right before word ``lo`` (at most
+    ``gap`` words between: لم يعقد بعد الاجتماع)."""
+    for k in range(max(s_lo, lo - 5), lo):
+        n = doc.cue_at(kind, k)
+        if n and lo - gap <= k + n <= lo:
+            return True
+    return False
+
+
+def _city_of_facility(doc: _Doc, m: _Mention) -> None:
+    """A facility (مقر وزارة الخارجية، قصر الصفا) gives way to the city the text puts it in: a
+    place of the same clause introduced after it (في مقر وزارة الخارجية في عمّان، بمكة المكرمة);
+    for a meeting that states no year of its own, else the dateline city that opens the body
+    (عمّان - ) or the city the lead's visitor arrived in (وصل … إلى بيروت)."""
+    place = m.place
+    if place is None or place["label"] != "FAC":
+        return
+    i = doc.token_at(place["start"])
+    clause = doc.clauses[doc.tokens[i].clause] if i is not None else None
+    city = None
+    if clause is not None:
+        city = next((e for e in doc.entities_in(place["end"], clause.end)
+                     if e["label"] in ("GPE", "LOC") and _locative(doc, e)), None)
+    if city is None and not m.dated:
+        city = doc.home_city
+    if city is not None:
+        m.place, m.place_set = city, m.place_set | {city["canonical"]}
+        m.participants = [p for p in m.participants if p["id"] != city["id"]]
 
 
 def _locative(doc: _Doc, e: dict) -> bool:
@@ -912,6 +985,8 @@ def _lead_mention(doc: _Doc, found: list[_Mention], cfg: EventConfig) -> _Mentio
         return None
     m = _Mention(trigger=None, lo=b_lo, hi=b_lo + 1, sentence=0, cls="lead")
     _read_arguments(doc, m, broad, broad, cfg)
+    _city_of_facility(doc, m)
+    _fix_weekday(m, doc.published)
     if m.bare and m.date is None:
         return None
     return m
