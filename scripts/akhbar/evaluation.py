@@ -184,7 +184,8 @@ def meeting_prf(events: list[dict], entities: list[dict], gold_meetings: list[di
 
     A predicted event matches a gold meeting with the same date (both may be null) whose place
     names the same place in the normalised view (either contains the other; a virtual meeting has
-    no place); each gold meeting matches once.
+    no place) and, when the gold meeting states its realis, the same realis (a planned summit
+    reported as held is wrong); each gold meeting matches once.
     """
     by_id = {e["id"]: e for e in entities}
     remaining = list(gold_meetings)
@@ -196,7 +197,8 @@ def meeting_prf(events: list[dict], entities: list[dict], gold_meetings: list[di
             same_place = (place is None and not gold_place) or (
                 place is not None and gold_place is not None
                 and (normalize(place) in normalize(gold_place) or normalize(gold_place) in normalize(place)))
-            if event["date"] == meeting.get("date") and same_place:
+            same_realis = not meeting.get("realis") or event["realis"] == meeting["realis"]
+            if event["date"] == meeting.get("date") and same_place and same_realis:
                 remaining.remove(meeting)
                 tp += 1
                 break

@@ -504,6 +504,7 @@ class _Mention:
     subtype: str | None = None
     realis: str | None = None
     realis_strength: int = 0  # 3 tense of trigger or support, 2 relative date, 1 cue word, 0 none
+    sidelines_of: int | None = None  # word index of the meeting noun after على هامش: held beside it
 
     @property
     def position(self) -> int:
@@ -552,7 +553,9 @@ def _trigger_span(doc: _Doc, hit: _Hit) -> tuple[int, int]:
 
 def _bind_supports(doc: _Doc, hits: list[_Hit], cfg: EventConfig) -> tuple[dict[int, list[_Hit]], list[_Hit]]:
     """Support verbs → the meeting noun each governs (by index in ``hits``); the unbound ones."""
-    nouns = [n for n, h in enumerate(hits) if h.form.cls in _NOUN_CLASSES]
+    # A noun after على هامش is a preposition's object, never a verb's (سيترأس، على هامش الاجتماع، لقاء).
+    nouns = [n for n, h in enumerate(hits) if h.form.cls in _NOUN_CLASSES
+             and doc.cue_at("sidelines", h.lo - 2) != 2]
     bound: dict[int, list[_Hit]] = defaultdict(list)
     unbound: list[_Hit] = []
     for hit in hits:
@@ -650,7 +653,41 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
         _sentence_arguments(doc, m, hit, cfg)
     _city_of_facility(doc, m)
     _fix_weekday(m, doc.published)
+    _mark_sidelines(doc, m, hit, s_lo, s_hi)
     return m
+
+
+def _mark_sidelines(doc: _Doc, m: _Mention, hit: _Hit, s_lo: int, s_hi: int) -> None:
+    """وعلى هامش الاجتماع، التقى حسين نظيره: a meeting held beside another, in its sentence, is a
+    meeting of its own (never merged with it) whose place and day are the other's (set after
+    merging, :func:`_place_sidelines`), not those its clause repeats."""
+    for k in doc.cue_in("sidelines", s_lo, s_hi):
+        noun = k + doc.cue_at("sidelines", k)
+        if noun in doc.meeting_nouns and not hit.lo <= noun < hit.hi:
+            m.sidelines_of, m.distinct = noun, True
+            m.date = m.date_value = m.date_iso = m.date_basis = m.place = None
+            m.place_set, m.virtual = frozenset(), False
+            return
+
+
+def _place_sidelines(events: list["_Event"]) -> None:
+    """Give each meeting held on the sidelines of another the place and day of that other one."""
+    for event in events:
+        for m in event.mentions:
+            if m.sidelines_of is None:
+                continue
+            host = next((e for e in events if e is not event
+                         and any(x.trigger is not None and x.lo <= m.sidelines_of < x.hi for x in e.mentions)), None)
+            if host is None:
+                continue
+            dated = next((x for basis in ("explicit", "published") for x in host.mentions
+                          if x.date_iso and x.date_basis == basis), None) or \
+                next((x for x in host.mentions if x.date is not None), None)
+            if dated is not None:
+                m.date, m.date_value, m.date_iso, m.date_basis = dated.date, dated.date_value, dated.date_iso, dated.date_basis
+            placed = next((x for x in host.mentions if x.place is not None or x.virtual), None)
+            if placed is not None:
+                m.place, m.place_set, m.virtual = placed.place, placed.place_set, placed.virtual
 
 
 def _genitive_place(doc: _Doc, m: _Mention, hit: _Hit) -> None:
@@ -1014,6 +1051,8 @@ class _Event:
         return len(self.mentions), -self.first
 
     def compatible(self, m: _Mention) -> bool:
+        if any(other.sidelines_of is not None for other in self.mentions) and not m.anaphoric:
+            return False  # a meeting on the sidelines is only ever referred back to (هذا اللقاء)
         for other in self.mentions:
             if m.date_value and other.date_value and not _compatible_dates(m.date_value, other.date_value):
                 return False
@@ -1136,6 +1175,7 @@ def extract_events(body_text: str, entities: list[dict], published: dt.date | No
         return []
     doc = _Doc(body_text, entities, published)
     events = _merge(_mentions(doc, config))
+    _place_sidelines(events)
     events.sort(key=lambda e: min(m.position for m in e.real))
     main = _main_event(doc, events)
     return [_to_dict(event, n, "main" if event is main else "mentioned", doc) for n, event in enumerate(events, 1)]
