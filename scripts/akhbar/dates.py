@@ -161,7 +161,7 @@ def _open_patterns() -> list[tuple[re.Pattern, re.Pattern]]:
         # [weekday] 19 ذو القعدة 1444هـ
         (r"\d\s*(?:من\s+)?(?:شهر\s+)?(?:" + _alternation(_hijri_months()) + ")",
          rf"{b}(?:(?:يوم\s+)?{wd}\s*[,،]?\s*)?(?P<day>\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?{hijri}{e}"
-         rf"\s*[,،]?\s*(?:(?:عام|سنه)\s+)?(?P<hyear>1[34]\d\d)(?:\s?ه{e})?"),
+         rf"\s*[,،]?\s*(?:(?:عام|سنه)\s+)?(?P<hyear>\d{{4}})(?:\s?ه{e})?"),
         # الشهر المقبل، الشهر الماضي، الشهر الجاري
         (r"الشهر", rf"{b}الشهر\s+(?P<rmon>المقبل|القادم|الماضي|المنصرم|الفائت|الجاري|الحالي){e}"),
         # يوم الأربعاء، مساء الثلاثاء، الخميس
@@ -199,6 +199,8 @@ def _mention(match: re.Match, text: str, origin: list[int]) -> DateMention | Non
     if g.get("rel") == "اليوم" and not g.get("wd"):
         return None  # "اليوم" alone is too often part of a name (المغرب اليوم)
     if g.get("hmon"):
+        if not 1300 <= int(g["hyear"]) <= 1500:
+            return None
         day_of = hijri_to_gregorian(int(g["hyear"]), _hijri_months()[g["hmon"]], day or 0)
         if day_of is None:
             return None

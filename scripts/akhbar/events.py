@@ -637,7 +637,7 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
             break
     if _cue_ends_before(doc, "negation", lo, s_lo, gap=1) or _cue_ends_before(doc, "cancelled", hit.lo, s_lo, gap=1):
         return None  # لم يعقد الاجتماع، إلغاء القمة: no meeting took place (the schema has no negated realis)
-    if _cue_ends_before(doc, "intent", lo, s_lo, gap=1) or _cue_ends_before(doc, "hypothetical", lo, s_lo, gap=1):
+    if _cue_ends_before(doc, "intent", lo, s_lo, gap=3) or _cue_ends_before(doc, "hypothetical", lo, s_lo, gap=1):
         m.realis, m.realis_strength = "planned", 3  # اتفقا على عقد اجتماع، إذا عقد الاجتماع
     if cls == "noun_plural" and m.bare:
         return None  # يعقد التحالف اجتماعات منتظمة: generic
