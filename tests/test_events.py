@@ -407,3 +407,15 @@ def test_meeting_prf_checks_realis_when_the_gold_states_it():
     event = {"place": ents[0]["id"], "date": None, "realis": "actual"}
     assert meeting_prf([event], ents, [{"place": "الرباط", "date": None, "realis": "planned"}]).tp == 0
     assert meeting_prf([event], ents, [{"place": "الرباط", "date": None}]).tp == 1
+
+
+def test_the_headline_completes_the_main_meeting_but_makes_none():
+    text = "يعقد وزراء خارجية دول التحالف اجتماعا في روما لبحث الوضع في سوريا."
+    ents = tag(text, ("روما", "GPE"), ("سوريا", "GPE"))
+    published = dt.date(2021, 6, 24)  # a Thursday
+    alone = one(extract_events(text, ents, published))
+    assert (alone["date"], alone["realis"]) == (None, "actual")
+    event = one(extract_events(text, ents, published, headline="روما تستضيف الإثنين المقبل اجتماعا وزاريا للتحالف"))
+    assert (event["date"], event["date_text"], event["realis"]) == ("2021-06-28", "الإثنين المقبل", "planned")
+    assert event["trigger"]["text"] == "اجتماعا" and event["place"] == ids(ents, "روما")[0]
+    assert extract_events("وأكد الوزير أهمية التعاون.", [], published, headline="وزراء التحالف يجتمعون غدا") == []

@@ -166,7 +166,7 @@ def _heldout_set(folder: Path, segment_cfg) -> dict | None:
             for label, prf in per_label(auto, gold_entities).items():
                 labels[label] = labels.get(label, PRF(0, 0, 0)) + prf
         if "meetings" in gold:
-            events = event_extractor.extract_events(body_text, auto, published)
+            events = event_extractor.extract_events(body_text, auto, published, headline=gold.get("title"))
             meeting_total += meeting_prf(events, auto, gold["meetings"])
             if not gold["meetings"]:
                 pages_without += 1
@@ -234,7 +234,7 @@ def run(seeds: Path, gold_body: Path | None, heldout: list[Path], segment_cfg, a
         auto = entity_annotator.annotate_entities(body_text, published, meta.publisher)
         auto_entities.append(auto)
         gold_entities.append(gold_ents)
-        auto_events.append(event_extractor.extract_events(body_text, auto, published))
+        auto_events.append(event_extractor.extract_events(body_text, auto, published, headline=meta.title))
         gold_events.append([event_extractor.complete_event(e, gold_ents) for e in gold_evs])
     if gold_entities:
         micro = sum((mention_prf(a, g) for a, g in zip(auto_entities, gold_entities)), PRF(0, 0, 0))

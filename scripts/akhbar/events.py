@@ -1158,11 +1158,12 @@ def _check_entities(body_text: str, entities: list[dict]) -> None:
 
 
 def extract_events(body_text: str, entities: list[dict], published: dt.date | None,
-                   config: EventConfig = DEFAULT_CONFIG) -> list[dict]:
+                   config: EventConfig = DEFAULT_CONFIG, headline: str | None = None) -> list[dict]:
     """Meeting events of one article body (module docstring: the rules).
 
     ``entities`` are the body's entity mentions (offsets into ``body_text``); ``published`` the
-    publication date or None. Returns event dicts per ``$defs/event``, ids E1… in text order.
+    publication date or None; ``headline`` the page's headline or None, read only to complete the
+    main meeting (stage 7). Returns event dicts per ``$defs/event``, ids E1… in text order.
 
     >>> text = "اجتمع وزراء خارجية دول التحالف أمس الأربعاء في واشنطن."
     >>> wash = {"id": "T1", "start": 47, "end": 53, "text": "واشنطن", "label": "GPE",
@@ -1178,7 +1179,43 @@ def extract_events(body_text: str, entities: list[dict], published: dt.date | No
     _place_sidelines(events)
     events.sort(key=lambda e: min(m.position for m in e.real))
     main = _main_event(doc, events)
+    if headline and main is not None:
+        _complete_from_headline(main, headline, published)
     return [_to_dict(event, n, "main" if event is main else "mentioned", doc) for n, event in enumerate(events, 1)]
+
+
+def _complete_from_headline(main: _Event, headline: str, published: dt.date | None) -> None:
+    """Stage 7: the headline completes the main meeting, never makes one. Event offsets point into
+    the body, so a meeting only the headline names cannot be stored; but a headline often states
+    what the body leaves to it (روما تستضيف الإثنين المقبل أول اجتماع وزاري): its date fills a main
+    meeting without one, and its tense or realis cue settles a main meeting the body gives no
+    realis evidence for. A headline naming a meeting that contradicts the body adds nothing."""
+    hdoc = _Doc(headline, [], published)
+    if not any(hit.form.cls in _NOUN_CLASSES | {"verb", "support_or_trigger", "host"} for hit in _find_triggers(hdoc)):
+        return  # a headline about something else says nothing of this meeting
+    m = _Mention(trigger=None, lo=0, hi=1, sentence=0, cls="headline")
+    tenses = [h.form.realis for h in _find_triggers(hdoc) if h.form.realis != "-"]
+    cues = [kind for kind in ("planned", "actual") if hdoc.cue_in(kind, 0, len(hdoc.tokens))]
+    evidence = tenses[:1] or cues[:1]
+    if evidence:
+        m.realis, m.realis_strength = evidence[0], 1
+    dates = hdoc.dates
+    if dates:
+        _set_date(m, dates[0], published)
+        d = dates[0]
+        if d.direction == "next" or (d.relative_days or 0) > 0:
+            m.realis, m.realis_strength = "planned", 1
+        elif d.direction == "last" or (d.relative_days or 0) < 0:
+            m.realis, m.realis_strength = "actual", 1
+    _fix_weekday(m, published)
+    has_date = any(x.date is not None for x in main.mentions)
+    has_realis = any(x.realis_strength for x in main.mentions)
+    if has_date or not main.compatible(m):
+        m.date = m.date_value = m.date_iso = m.date_basis = None
+    if has_realis:
+        m.realis, m.realis_strength = None, 0
+    if m.date is not None or m.realis_strength:
+        main.mentions.append(m)
 
 
 def _main_event(doc: _Doc, events: list[_Event]) -> _Event | None:
