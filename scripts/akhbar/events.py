@@ -22,7 +22,10 @@ The stages, in order (each a function below):
    or when a ``not_after`` word follows it (مؤتمر صحفي، قمة الدوري). A plural (اجتماعات) without its
    own date or place is generic and dropped. A mention without officials in its sentence and
    without a date or place of its own (وشكل هذا الاجتماع فرصة…) may still join an event already
-   found, never start one.
+   found, never start one. Receptions count (استقبل الملك … في مكة المكرمة: heads of state and
+   their titles are officials too). A meeting that did not happen is none: a ``negation`` cue
+   right before the trigger or its support verb (لم يعقد، لن يلتقي) or a ``cancelled`` one before
+   the trigger (إلغاء الاجتماع); the schema's realis has no "negated".
 3. **Arguments** of each mention, read in its *clause scope*: the trigger's clause, plus a clause
    before it when the trigger's clause opens with a relative pronoun, plus neighbouring clauses that
    open with a continuation word (وذلك، في، يوم، أمس، بحضور، عبر …). The text after a purpose or
@@ -34,7 +37,12 @@ The stages, in order (each a function below):
      against ``published``. ``date_basis`` is "explicit" when the text states day, month and year,
      "published" when the publication date fixed the rest, None when unresolved (no publication
      date for أمس, or only a month: ``يونيو 2018``); ``date_text`` keeps the expression even then, so
-     the pipeline can date it later from a duplicate's publication date.
+     the pipeline can date it later from a duplicate's publication date. The extractor asks
+     :func:`akhbar.dates.find_dates` for *open* dates too: a bare weekday (يوم الأربعاء، مساء
+     الثلاثاء) is fixed once the mention's realis is known (:func:`_fix_weekday`): the last such
+     weekday on or before the publication date for a meeting held, the next one on or after it for
+     a planned one; ``الشهر المقبل/الماضي`` gives a month (no day, no key date, but a realis);
+     Hijri dates are converted (tabular calendar). Eastern digits read as Western ones.
    - *weekday check*: when the text states a weekday that disagrees with the resolved day, a date
      fixed only through the publication date (أمس الأربعاء, 6 فبراير without a year) is dropped
      (``date`` and ``date_basis`` None, ``date_text`` kept): the disagreement shows the reference
@@ -42,7 +50,11 @@ The stages, in order (each a function below):
      a wrong event key. A date the text states in full is kept: its numbers outweigh a weekday typo.
    - *place*: the GPE/LOC/FAC entity introduced by a preposition of place (في واشنطن، بالرباط،
      بمدينة مراكش، في العاصمة X; coordination carries it: في العراق وسوريا) nearest to the trigger,
-     one after the trigger preferred; else the GPE next to a hosting verb (احتضنت الرباط).
+     one after the trigger preferred; else the GPE next to a hosting verb (احتضنت الرباط). A
+     facility (FAC: مقر وزارة الخارجية) gives way to its city where the text says it
+     (:func:`_city_of_facility`): a place introduced after it in its clause (… في عمّان), else,
+     for a meeting stating no year, the dateline city opening the body (عمّان - ) or the city the
+     first sentence's visitor arrives in (وصل … إلى بيروت).
    - *virtual* (عبر تقنية التناظر المرئي، عن بعد، افتراضي …): then ``place`` is None.
    - *participants*: PERS/ORG/GPE entities of the trigger's sentence, cut at a complementizer (أن،
      إن، حيث: what follows is what was said, not who met), minus places, adversaries (داعش …),
@@ -53,7 +65,10 @@ The stages, in order (each a function below):
    - *realis*: the tense of the trigger or its support verb (اجتمع/سيجتمع), else a date that points
      back or ahead (أمس، الخميس الماضي / غدا، فبراير المقبل), else the nearest realis cue word of the
      scope (تم، اختتم → actual; من المقرر، سوف → planned), else the resolved date against the
-     publication date, else "actual".
+     publication date, else "actual". An ``intent`` cue up to three words before the trigger or
+     its support verb (اتفق الوزيران على عقد اجتماع، قرر، يعتزم، على أن يعقد) or a
+     ``hypothetical`` one right before it (إذا عقد، في حال انعقاد) makes it planned whatever the
+     verb's tense.
    - *subtype*: cues of the scope, most specific first: المجموعة المصغرة → small_group_ministerial,
      المديرين/المدراء السياسيين → political_directors, قمة or leaders → summit, ثنائي/نظيره →
      bilateral, الوزاري/وزراء الخارجية → ministerial; else "other".
@@ -68,16 +83,24 @@ The stages, in order (each a function below):
    earlier event, and contradicts it in nothing (date, place, virtual mode, subtype family, tense
    or relative date), joins it. Any other compatible one (هذا الاجتماع، الاجتماع الذي…، وسيجتمع التحالف، وانعقد الاجتماع
    في مراكش) joins the most mentioned compatible event, unless it marks another meeting (آخر
-   اجتماع، الاجتماع السابق، الاجتماع المقبل: ``other_meeting`` cues) or states a year of its own
+   اجتماع، الاجتماع السابق، الاجتماع المقبل: ``other_meeting`` cues; a meeting on the sidelines of another, below)
+   or states a year of its own
    without sharing it (news date the meeting they report relatively, أمس الأربعاء; a stated year
    is background: كان آخرها الاجتماع الذي انعقد في 12 يوليوز 2018); a demonstrative (هذا
    الاجتماع) overrides both. Anything else is a new event. An event keeps the
    best value of each argument across its mentions (a full explicit date before a published-based
    one, the first place, the union of participants, the strongest realis evidence) and the trigger
-   of its first mention.
+   of its first mention. A meeting held *on the sidelines* of another (وعلى هامش الاجتماع، التقى
+   حسين نظيره) is a meeting of its own, joined only by a demonstrative, with the place and day of
+   the meeting it names (:func:`_place_sidelines`); that meeting noun is no support verb's object.
 6. **Role**. "main" is the event the lead joined, else the event of the first trigger when that
    trigger is in the first paragraph, else the most mentioned event if mentioned twice or more;
    every other event is "mentioned".
+7. **Headline** (:func:`_complete_from_headline`). Event offsets point into ``body_text``, so a
+   meeting only the headline names cannot be stored; the headline (when the caller passes it and
+   it names a meeting) only completes the main event: its date when the body gives none, its
+   tense or realis cue when the body gives no realis evidence. The dateline is read as the
+   body's first words (place, stage 3).
 
 **Event key** (:func:`event_key`): ``Contact.Meet|<date or unknown-date>|<place>`` where place is
 the canonical name of the place entity, ``virtual`` for an online meeting, or ``unknown-place``.
