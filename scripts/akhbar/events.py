@@ -1213,11 +1213,16 @@ def _complete_from_headline(main: _Event, headline: str, published: dt.date | No
     what the body leaves to it (روما تستضيف الإثنين المقبل أول اجتماع وزاري): its date fills a main
     meeting without one, and its tense or realis cue settles a main meeting the body gives no
     realis evidence for. A headline naming a meeting that contradicts the body adds nothing."""
+    has_date = any(x.date is not None for x in main.mentions)
+    has_realis = any(x.realis_strength for x in main.mentions)
+    if has_date and has_realis:
+        return  # the body says it all (most pages): the headline is not even read
     hdoc = _Doc(headline, [], published)
-    if not any(hit.form.cls in _NOUN_CLASSES | {"verb", "support_or_trigger", "host"} for hit in _find_triggers(hdoc)):
+    hits = _find_triggers(hdoc)
+    if not any(hit.form.cls != "support" for hit in hits):
         return  # a headline about something else says nothing of this meeting
     m = _Mention(trigger=None, lo=0, hi=1, sentence=0, cls="headline")
-    tenses = [h.form.realis for h in _find_triggers(hdoc) if h.form.realis != "-"]
+    tenses = [h.form.realis for h in hits if h.form.realis != "-"]
     cues = [kind for kind in ("planned", "actual") if hdoc.cue_in(kind, 0, len(hdoc.tokens))]
     evidence = tenses[:1] or cues[:1]
     if evidence:
@@ -1231,8 +1236,6 @@ def _complete_from_headline(main: _Event, headline: str, published: dt.date | No
         elif d.direction == "last" or (d.relative_days or 0) < 0:
             m.realis, m.realis_strength = "actual", 1
     _fix_weekday(m, published)
-    has_date = any(x.date is not None for x in main.mentions)
-    has_realis = any(x.realis_strength for x in main.mentions)
     if has_date or not main.compatible(m):
         m.date = m.date_value = m.date_iso = m.date_basis = None
     if has_realis:
