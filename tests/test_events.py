@@ -419,3 +419,41 @@ def test_the_headline_completes_the_main_meeting_but_makes_none():
     assert (event["date"], event["date_text"], event["realis"]) == ("2021-06-28", "الإثنين المقبل", "planned")
     assert event["trigger"]["text"] == "اجتماعا" and event["place"] == ids(ents, "روما")[0]
     assert extract_events("وأكد الوزير أهمية التعاون.", [], published, headline="وزراء التحالف يجتمعون غدا") == []
+
+
+def test_a_place_the_meeting_discussed_is_not_its_place():
+    text = ("اجتمع وزراء خارجية دول التحالف أمس الخميس في واشنطن.\n"
+            "وتناول الاجتماع التطورات في شمال شرق سوريا، حيث أبدت الوفود قلقها من الهجمات في مالي.")
+    ents = tag(text, ("واشنطن", "GPE"), ("شمال شرق سوريا", "LOC"), ("مالي", "GPE"))
+    event = one(extract_events(text, ents, dt.date(2019, 11, 15)))
+    assert event["event_key"] == "Contact.Meet|2019-11-14|واشنطن"
+
+
+@pytest.mark.parametrize("second", [
+    "ويعد هذا أول اجتماع وزاري حضوري للتحالف منذ تفشي الجائحة في عام 2020.",
+    "وأشار الوزراء إلى أن الاجتماع هو الأول للتحالف في منطقة الخليج.",
+])
+def test_the_meeting_described_as_a_first_is_the_one_reported(second):
+    text = "اجتمع وزراء خارجية دول التحالف أمس الاثنين في روما.\n" + second
+    ents = tag(text, ("روما", "GPE"), ("منطقة الخليج", "LOC"))
+    assert one(extract_events(text, ents, dt.date(2021, 6, 29)))["event_key"] == "Contact.Meet|2021-06-28|روما"
+
+
+def test_a_date_a_few_words_after_since_is_background():
+    text = "عقد وزراء خارجية التحالف اجتماعا في مراكش لأول مرة منذ تأسيس التحالف في شتنبر 2014."
+    ents = tag(text, ("مراكش", "GPE"))
+    assert one(extract_events(text, ents, dt.date(2022, 5, 12)))["date_text"] is None
+
+
+def test_a_two_day_meeting_starts_on_its_first_day():
+    text = "واتفق الوزيران على عقد اجتماع اللجنة المشتركة في عمّان يومي 7 و8 تشرين الثاني/نوفمبر المقبل."
+    ents = tag(text, ("عمّان", "GPE", "عمان"))
+    event = one(extract_events(text, ents, dt.date(2022, 10, 13)))
+    assert (event["date"], event["realis"], event["event_key"]) == ("2022-11-07", "planned", "Contact.Meet|2022-11-07|عمان")
+
+
+def test_a_hosting_verb_with_an_object_pronoun_gives_the_place():
+    text = "ومن المقرر أن يشارك الوزير اليوم الثلاثاء في اجتماع وزراء خارجية مجموعة العشرين الذي تستضيفه مدينة ماتيرا."
+    ents = tag(text, ("ماتيرا", "GPE"))
+    event = one(extract_events(text, ents, dt.date(2021, 6, 29)))
+    assert (event["place"], event["realis"]) == (ids(ents, "ماتيرا")[0], "planned")

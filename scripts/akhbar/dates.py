@@ -14,7 +14,8 @@ Two steps, kept apart so each can be tested alone:
 
 With ``open_dates=True`` (what the meeting extractor asks for), :func:`find_dates` also reads the
 expressions only a reader's context fixes: a bare weekday (``يوم الأربعاء``، ``مساء الثلاثاء``), the
-month named from the report (``الشهر المقبل``، ``الشهر الماضي``) and Hijri dates (``19 ذو القعدة
+month named from the report (``الشهر المقبل``، ``الشهر الماضي``), two days of one month (``يومي 7 و8
+نوفمبر``: the first) and Hijri dates (``19 ذو القعدة
 1444هـ``, converted by the tabular Islamic calendar, which may differ by a day from a country's
 sighted calendar). They are off by default: the other readers (the entity annotator, the page's
 own dates) keep what they were measured with.
@@ -153,7 +154,10 @@ _DAY_PARTS = "يوم|مساء|صباح|ظهر|ليله|فجر|عشيه|نهار"
 @cache
 def _open_patterns() -> list[tuple[re.Pattern, re.Pattern]]:
     """``(prefilter, pattern)`` pairs of the expressions ``open_dates`` adds (module docstring)."""
-    _months, weekdays, _ordinals = _lexicons()
+    months, weekdays, _ordinals = _lexicons()
+    mon = f"(?:{_alternation(months)})"
+    year = r"(?P<year>\d{4})(?:\s?م(?![\w]))?"
+    direction = r"(?P<dir>المقبل|القادم|الماضي|المنصرم|الفائت)"
     wd = f"(?P<wd>{_alternation(weekdays)})"
     hijri = f"(?P<hmon>{_alternation(_hijri_months())})"
     b, e = r"(?<![\w])", r"(?![\w])"
@@ -162,6 +166,10 @@ def _open_patterns() -> list[tuple[re.Pattern, re.Pattern]]:
         (r"\d\s*(?:من\s+)?(?:شهر\s+)?(?:" + _alternation(_hijri_months()) + ")",
          rf"{b}(?:(?:يوم\s+)?{wd}\s*[,،]?\s*)?(?P<day>\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?{hijri}{e}"
          rf"\s*[,،]?\s*(?:(?:عام|سنه)\s+)?(?P<hyear>\d{{4}})(?:\s?ه{e})?"),
+        # يومي 7 و8 تشرين الثاني/نوفمبر المقبل: a two-day meeting starts on its first day
+        (r"\d\s*و\s*\d",
+         rf"{b}(?:يومي\s+)?(?P<day>\d{{1,2}})\s*و\s*\d{{1,2}}\s+(?:من\s+)?(?:شهر\s+)?(?P<mon>{mon})(?:\s*/\s*{mon})?{e}"
+         rf"(?:\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?{year}{e})?(?:\s+{direction}{e})?"),
         # الشهر المقبل، الشهر الماضي، الشهر الجاري
         (r"الشهر", rf"{b}الشهر\s+(?P<rmon>المقبل|القادم|الماضي|المنصرم|الفائت|الجاري|الحالي){e}"),
         # يوم الأربعاء، مساء الثلاثاء، الخميس

@@ -415,6 +415,12 @@ class _Doc:
                     end = self.tokens[j].start
                     break
             regions.append((token.start, end))
+        for i in sorted(self.cues.get("topic_verb", {})):
+            # وتناول الاجتماع التطورات في شمال شرق سوريا: the meeting discussed the place, not met there
+            subject = i + self.cues["topic_verb"][i]
+            if subject < len(self.tokens) and self.tokens[subject].clause == self.tokens[i].clause and \
+                    any(form.cls in _NOUN_CLASSES for _plen, forms in _trigger_candidates(self.tokens[subject].form) for form in forms):
+                regions.append((self.tokens[subject].end, self.sentences[self.tokens[i].sentence][1]))
         return regions
 
 
@@ -649,7 +655,8 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
     before = hit.lo - 1
     m.anaphoric = before >= s_lo and bool(doc.cue_at("anaphor", before))
     near = [i for i in [before] + list(range(hit.hi, min(hit.hi + 2, s_hi))) if i >= s_lo]
-    m.distinct = any(doc.cue_at("other_meeting", i) and not doc.in_date(doc.tokens[i].start) for i in near)
+    m.distinct = any(doc.cue_at("other_meeting", i) and not doc.in_date(doc.tokens[i].start)
+                     and not doc.cue_at("copula", i - 1) for i in near)  # الاجتماع هو الأول: a predicate
     clauses = _clause_scope(doc, lo, hi, cfg)
     scope = (doc.clauses[clauses[0]].start, doc.clauses[clauses[-1]].end)
     _read_arguments(doc, m, scope, _broad_scope(doc, lo, hi), cfg)
@@ -676,8 +683,21 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
         _sentence_arguments(doc, m, hit, cfg)
     _city_of_facility(doc, m)
     _fix_weekday(m, doc.published)
+    if _describes_the_reported_meeting(doc, hit, s_lo, s_hi):
+        m.anaphoric, m.distinct = True, False
+        m.date = m.date_value = m.date_iso = m.date_basis = m.place = None
+        m.place_set, m.virtual = frozenset(), False
     _mark_sidelines(doc, m, hit, s_lo, s_hi)
     return m
+
+
+def _describes_the_reported_meeting(doc: _Doc, hit: _Hit, s_lo: int, s_hi: int) -> bool:
+    """في أول اجتماع من هذا المستوى … منذ تأسيس التحالف في شتنبر 2014، ويعد هذا أول اجتماع حضوري منذ
+    تفشي الجائحة، الاجتماع هو الأول للتحالف في الخليج: the meeting reported, described as a first;
+    the dates and places around it (since when, where never before) are its background."""
+    if hit.lo - 1 >= s_lo and doc.cue_at("first", hit.lo - 1) and doc.cue_in("since", hit.hi, s_hi):
+        return True
+    return hit.hi + 1 < s_hi and bool(doc.cue_at("copula", hit.hi)) and bool(doc.cue_at("first", hit.hi + 1))
 
 
 def _mark_sidelines(doc: _Doc, m: _Mention, hit: _Hit, s_lo: int, s_hi: int) -> None:
@@ -873,8 +893,15 @@ def _blocked(doc: _Doc, d: DateMention) -> bool:
     i = doc.token_at(d.start)
     if i is None:
         return False
-    return any(i - n >= 0 and doc.tokens[i - n].sentence == doc.tokens[i].sentence
-               and doc.cue_at("date_blocker", i - n) == n for n in (1, 2))
+    if any(i - n >= 0 and doc.tokens[i - n].sentence == doc.tokens[i].sentence
+           and doc.cue_at("date_blocker", i - n) == n for n in (1, 2)):
+        return True
+    # منذ تأسيس التحالف في شتنبر 2014: a since-phrase runs a few words, unless a meeting noun starts anew
+    for n in range(3, 6):
+        k = i - n
+        if k >= 0 and doc.tokens[k].sentence == doc.tokens[i].sentence and doc.cue_at("since", k):
+            return not any(k < j < i for j in doc.meeting_nouns)
+    return False
 
 
 def _set_date(m: _Mention, d: DateMention, published: dt.date | None, tense: str | None = None) -> None:
@@ -1083,7 +1110,7 @@ class _Event:
                 return False
             if (m.virtual and other.place_set) or (other.virtual and m.place_set):
                 return False
-            if m.subtype and other.subtype and m.subtype != other.subtype and \
+            if m.subtype and other.subtype and m.subtype != other.subtype and not m.anaphoric and \
                     _SUBTYPE_FAMILY.get(m.subtype, m.subtype) != _SUBTYPE_FAMILY.get(other.subtype, other.subtype):
                 return False
             if m.realis_strength >= 2 and other.realis_strength >= 2 and m.realis != other.realis:
