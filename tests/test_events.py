@@ -457,3 +457,27 @@ def test_a_hosting_verb_with_an_object_pronoun_gives_the_place():
     ents = tag(text, ("ماتيرا", "GPE"))
     event = one(extract_events(text, ents, dt.date(2021, 6, 29)))
     assert (event["place"], event["realis"]) == (ids(ents, "ماتيرا")[0], "planned")
+
+
+def test_today_alone_before_a_comma_is_the_publication_day():
+    text = "عُقد في الرياض اليوم، اجتماع وزراء خارجية دول التحالف."
+    ents = tag(text, ("الرياض", "GPE"))
+    assert one(extract_events(text, ents, dt.date(2023, 6, 8)))["event_key"] == "Contact.Meet|2023-06-08|الرياض"
+
+
+def test_a_meeting_verb_with_a_named_person_outside_sport_is_a_meeting():
+    text = "ومن المقرر أن يلتقي بلينكن البابا فرنسيس في الفاتيكان."
+    ents = tag(text, ("بلينكن", "PERS"), ("البابا فرنسيس", "PERS"), ("الفاتيكان", "GPE"))
+    assert one(extract_events(text, ents, dt.date(2021, 6, 24)))["realis"] == "planned"
+    sport = "ويلتقي اللاعب محمد صلاح مع الفريق في الملعب البلدي."
+    assert extract_events(sport, tag(sport, ("محمد صلاح", "PERS")), dt.date(2021, 6, 24)) == []
+
+
+def test_also_after_a_sidelines_meeting_is_one_more_on_the_same_sidelines():
+    text = ("اجتمع وزراء خارجية دول التحالف أمس الخميس في الرياض.\n"
+            "وعلى هامش الاجتماع، التقى الوزير العراقي نظيره السعودي.\n"
+            "كما أجرى الوزير لقاء مع وزير الخارجية الأمريكي.")
+    ents = tag(text, ("الرياض", "GPE"))
+    events = extract_events(text, ents, dt.date(2023, 6, 9))
+    assert [e["trigger"]["text"] for e in events] == ["اجتمع", "التقى", "لقاء"]
+    assert {e["event_key"] for e in events} == {"Contact.Meet|2023-06-08|الرياض"}

@@ -15,7 +15,7 @@ Two steps, kept apart so each can be tested alone:
 With ``open_dates=True`` (what the meeting extractor asks for), :func:`find_dates` also reads the
 expressions only a reader's context fixes: a bare weekday (``يوم الأربعاء``، ``مساء الثلاثاء``), the
 month named from the report (``الشهر المقبل``، ``الشهر الماضي``), two days of one month (``يومي 7 و8
-نوفمبر``: the first) and Hijri dates (``19 ذو القعدة
+نوفمبر``: the first), ``اليوم`` alone before a comma or stop, and Hijri dates (``19 ذو القعدة
 1444هـ``, converted by the tabular Islamic calendar, which may differ by a day from a country's
 sighted calendar). They are off by default: the other readers (the entity annotator, the page's
 own dates) keep what they were measured with.
@@ -170,6 +170,9 @@ def _open_patterns() -> list[tuple[re.Pattern, re.Pattern]]:
         (r"\d\s*و\s*\d",
          rf"{b}(?:يومي\s+)?(?P<day>\d{{1,2}})\s*و\s*\d{{1,2}}\s+(?:من\s+)?(?:شهر\s+)?(?P<mon>{mon})(?:\s*/\s*{mon})?{e}"
          rf"(?:\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?{year}{e})?(?:\s+{direction}{e})?"),
+        # عقد في الرياض اليوم، اجتماع: "اليوم" alone, before a stop or comma (a name such as المغرب اليوم is
+        # rarely cut there)
+        (r"اليوم", rf"{b}(?P<rel>اليوم)(?P<alone>)(?=\s*[،,.؛])"),
         # الشهر المقبل، الشهر الماضي، الشهر الجاري
         (r"الشهر", rf"{b}الشهر\s+(?P<rmon>المقبل|القادم|الماضي|المنصرم|الفائت|الجاري|الحالي){e}"),
         # يوم الأربعاء، مساء الثلاثاء، الخميس
@@ -204,7 +207,7 @@ def _mention(match: re.Match, text: str, origin: list[int]) -> DateMention | Non
         return None
     if year is not None and not 1900 <= year <= 2100:
         return None
-    if g.get("rel") == "اليوم" and not g.get("wd"):
+    if g.get("rel") == "اليوم" and not g.get("wd") and "alone" not in g:
         return None  # "اليوم" alone is too often part of a name (المغرب اليوم)
     if g.get("hmon"):
         if not 1300 <= int(g["hyear"]) <= 1500:

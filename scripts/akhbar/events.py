@@ -17,7 +17,8 @@ The stages, in order (each a function below):
    الذي/التي, to the last one of the clause before; it lends the noun its tense and its arguments,
    and the noun stays the trigger. ``عقد`` alone never triggers (عقد عمل is a contract). A
    mention counts only when its sentence names officials (an ``official`` cue of
-   ``data/events_cues.tsv``: ministers, delegations, the coalition, political directors, states);
+   ``data/events_cues.tsv``: ministers, delegations, the coalition, political directors, states;
+   for a meeting verb such as التقى also a named person, unless a sport cue is in the sentence);
    an ambiguous noun (لقاء، قمة، مؤتمر) is dropped in a sentence with a sport, price or weather cue
    or when a ``not_after`` word follows it (مؤتمر صحفي، قمة الدوري). A plural (اجتماعات) without its
    own date or place is generic and dropped. A mention without officials in its sentence and
@@ -93,6 +94,7 @@ The stages, in order (each a function below):
    of its first mention. A meeting held *on the sidelines* of another (وعلى هامش الاجتماع، التقى
    حسين نظيره) is a meeting of its own, joined only by a demonstrative, with the place and day of
    the meeting it names (:func:`_place_sidelines`); that meeting noun is no support verb's object.
+   A sentence opening with كما right after one reports one more on the same sidelines.
 6. **Role**. "main" is the event the lead joined, else the event of the first trigger when that
    trigger is in the first paragraph, else the most mentioned event if mentioned twice or more;
    every other event is "mentioned".
@@ -636,8 +638,21 @@ def _mentions(doc: _Doc, cfg: EventConfig) -> list[_Mention]:
         mention = _mention(doc, hit, supports, cfg)
         if mention is not None:
             out.append(mention)
+    _also_on_the_sidelines(doc, out)
     lead = _lead_mention(doc, out, cfg)
     return ([lead] if lead else []) + out
+
+
+def _also_on_the_sidelines(doc: _Doc, mentions: list[_Mention]) -> None:
+    """وعلى هامش الاجتماع، التقى حسين نظيره … كما أجرى الوزير لقاء مع بلينكن: a sentence opening with
+    كما ("also") right after a meeting on the sidelines reports one more, beside the same meeting."""
+    for before, m in zip(mentions, mentions[1:]):
+        if before.sidelines_of is None or m.sidelines_of is not None or not m.bare or m.anaphoric:
+            continue
+        first = doc.tokens_in(*doc.sentences[m.sentence]).start  # the next sentence with words
+        if m.sentence > before.sentence and first == doc.tokens_in(*doc.sentences[before.sentence]).stop \
+                and first < len(doc.tokens) and doc.cue_at("also", first):
+            m.sidelines_of, m.distinct = before.sidelines_of, True
 
 
 def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _Mention | None:
@@ -645,7 +660,10 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
     sentence = token.sentence
     s_lo, s_hi = _sentence_tokens(doc, sentence)
     cls = hit.form.cls
-    official = bool(doc.cue_in("official", s_lo, s_hi))
+    official = bool(doc.cue_in("official", s_lo, s_hi)) or (
+        # يلتقي البابا فرنسيس: a meeting verb with a named person meets, outside sport (يلتقي الفريق)
+        cls == "verb" and not doc.cue_in("negative", s_lo, s_hi)
+        and any(e["label"] == "PERS" for e in doc.entities_in(*doc.sentences[sentence])))
     if cls == "noun_ambiguous":
         if doc.cue_in("negative", s_lo, s_hi) or (hit.hi < s_hi and doc.cue_at("not_after", hit.hi)):
             return None
