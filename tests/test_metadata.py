@@ -70,3 +70,9 @@ def test_the_arabic_form_of_a_latin_site_name_beside_it():
     meta = metadata("الرئيسية", "الواحة اليوم", "Al Waha Today", HEADLINE, "14 مارس 2023", *BODY,
                     "© 2023 Al Waha Today. All rights reserved.")
     assert meta.publisher == "الواحة اليوم"
+
+
+def test_a_dated_dateline_naming_an_agency_is_the_byline_not_a_caption():
+    meta = metadata("الرئيسية", "رياضة", "العداء المغربي يفوز بسباق الدوحة الدولي للضاحية",
+                    "الدوحة - قنا | 26/02/2023 09:12 ص", *BODY)
+    assert (meta.title, meta.published) == ("العداء المغربي يفوز بسباق الدوحة الدولي للضاحية", "2023-02-26")

@@ -325,7 +325,7 @@ def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line
         # a box inside the article.
         if line.cue in ("related", "widget", "share") and len(_cue_text_of_view(view).split()) > len(_cue_text(_matched_phrase(text, cfg)).split()) + 1:
             line.section, line.inline = False, True
-    elif _is_caption_view(view, words, cfg):
+    elif _is_caption_view(view, words, cfg) and not _dated_dateline(line):
         line.cue = "caption"
     elif line.words <= cfg.caption_max_words and _COPYRIGHT.search(view):
         line.cue = "footer"
@@ -337,6 +337,13 @@ def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line
         and (line.ends_sentence or line.words >= cfg.prose_unpunctuated_min_words)
     )
     return line
+
+
+def _dated_dateline(line: Line) -> bool:
+    """"الدوحة - قنا | 26/02/2023 09:12 ص": a dateline naming an agency, with the full date, is the
+    byline, not a picture credit (the agency name is also a caption cue)."""
+    head = line.text.split("|", 1)[0].strip()
+    return bool(_DATELINE.match(head)) and any(m.year and m.month and m.day for m in line.dates)
 
 
 def describe_lines(raw_text: str, cfg: SegmentConfig, corpus: CorpusLineCounts | None = None) -> list[Line]:
