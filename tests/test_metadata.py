@@ -76,3 +76,9 @@ def test_a_dated_dateline_naming_an_agency_is_the_byline_not_a_caption():
     meta = metadata("الرئيسية", "رياضة", "العداء المغربي يفوز بسباق الدوحة الدولي للضاحية",
                     "الدوحة - قنا | 26/02/2023 09:12 ص", *BODY)
     assert (meta.title, meta.published) == ("العداء المغربي يفوز بسباق الدوحة الدولي للضاحية", "2023-02-26")
+
+
+def test_a_long_byline_with_a_cue_and_a_date_is_still_the_byline():
+    byline = "لندن - سامر الخطيب | نُشر في: 04/02/2019 - 13:20 GMT | آخر تحديث: 05/02/2019 - 08:10 GMT"
+    meta = metadata("الرئيسية", "حوارات", HEADLINE, "", byline, "", *BODY)
+    assert meta.published == "2019-02-04"

@@ -510,10 +510,12 @@ def _byline_evidence(line: Line, cfg: SegmentConfig) -> int:
 
     Chrome lines are excluded: a "last updated" stamp or a widget's date is not the article's.
     """
-    if line.words > cfg.byline_max_words or line.prose or line.cue is not None:
+    if line.words > 2 * cfg.byline_max_words or line.prose or line.cue is not None:
         return 0
     dated = any(m.year or m.relative_days is not None for m in line.dates)
     cued = bool(_BYLINE_CUE.search(line.view)) or bool(_DATELINE.match(line.text))
+    if line.words > cfg.byline_max_words and not (dated and _BYLINE_CUE.search(line.view)):
+        return 0  # a long line is a byline only with both a cue and a date (… | نُشر في: … | آخر تحديث: …)
     return 2 * dated + cued
 
 
