@@ -481,3 +481,9 @@ def test_also_after_a_sidelines_meeting_is_one_more_on_the_same_sidelines():
     events = extract_events(text, ents, dt.date(2023, 6, 9))
     assert [e["trigger"]["text"] for e in events] == ["اجتمع", "التقى", "لقاء"]
     assert {e["event_key"] for e in events} == {"Contact.Meet|2023-06-08|الرياض"}
+
+
+def test_a_bare_weekday_with_a_present_tense_verb_looks_ahead():
+    text = "يلتقي وزير الخارجية يوم الخميس نظيره الفرنسي في باريس."
+    ents = tag(text, ("باريس", "GPE"))
+    assert one(extract_events(text, ents, dt.date(2023, 5, 8)))["date"] == "2023-05-11"  # published on a Monday

@@ -42,7 +42,7 @@ The stages, in order (each a function below):
      :func:`akhbar.dates.find_dates` for *open* dates too: a bare weekday (يوم الأربعاء، مساء
      الثلاثاء) is fixed once the mention's realis is known (:func:`_fix_weekday`): the last such
      weekday on or before the publication date for a meeting held, the next one on or after it for
-     a planned one; ``الشهر المقبل/الماضي`` gives a month (no day, no key date, but a realis);
+     a planned one or one told in the present tense with no other realis evidence; ``الشهر المقبل/الماضي`` gives a month (no day, no key date, but a realis);
      Hijri dates are converted (tabular calendar). Eastern digits read as Western ones.
    - *weekday check*: when the text states a weekday that disagrees with the resolved day, a date
      fixed only through the publication date (أمس الأربعاء, 6 فبراير without a year) is dropped
@@ -700,7 +700,8 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
     if m.place is None or m.date is None:
         _sentence_arguments(doc, m, hit, cfg)
     _city_of_facility(doc, m)
-    _fix_weekday(m, doc.published)
+    present = any(h.form.realis == "-" and h.form.cls not in _NOUN_CLASSES for h in [hit] + supports)
+    _fix_weekday(m, doc.published, present)
     if _describes_the_reported_meeting(doc, hit, s_lo, s_hi):
         m.anaphoric, m.distinct = True, False
         m.date = m.date_value = m.date_iso = m.date_basis = m.place = None
@@ -939,11 +940,14 @@ def _bare_weekday(d: DateMention | None) -> bool:
         and d.direction is None and d.year is None
 
 
-def _fix_weekday(m: _Mention, published: dt.date | None) -> None:
+def _fix_weekday(m: _Mention, published: dt.date | None, present: bool = False) -> None:
     """A bare weekday, once the mention's tense is known: the last such day on or before the
-    publication date for a meeting held, the next one for a planned meeting (module docstring)."""
+    publication date for a meeting held, the next one on or after it for a planned meeting or one
+    told in the present tense with no other evidence (يلتقي الوزير يوم الخميس نظيره), else the
+    last one (module docstring)."""
     if _bare_weekday(m.date) and m.date_iso is None:
-        _set_date(m, m.date, published, "future" if m.realis == "planned" else "past")
+        ahead = m.realis == "planned" or (present and not m.realis_strength)
+        _set_date(m, m.date, published, "future" if ahead else "past")
 
 
 def _cue_ends_before(doc: _Doc, kind: str, lo: int, s_lo: int, gap: int = 0) -> bool:
