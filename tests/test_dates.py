@@ -106,3 +106,11 @@ def test_the_month_named_from_the_report(text, expected):
 def test_hijri_dates(text, expected):
     [m] = find_dates(text, open_dates=True)
     assert (m.year, m.month, m.day) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("عقد في الرياض اليوم، اجتماع", "اليوم"), ("صباح اليوم في الرباط", "صباح اليوم"),
+                                            ("صحيفة المغرب اليوم نشرت", None)])
+def test_today_alone_only_where_it_cannot_be_a_name(text, expected):
+    found = find_dates(text, open_dates=True)
+    assert (found[0].text if found else None) == expected
+    assert all(m.relative_days == 0 for m in found)

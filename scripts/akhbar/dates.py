@@ -15,7 +15,7 @@ Two steps, kept apart so each can be tested alone:
 With ``open_dates=True`` (what the meeting extractor asks for), :func:`find_dates` also reads the
 expressions only a reader's context fixes: a bare weekday (``يوم الأربعاء``، ``مساء الثلاثاء``), the
 month named from the report (``الشهر المقبل``، ``الشهر الماضي``), two days of one month (``يومي 7 و8
-نوفمبر``: the first), ``اليوم`` alone before a comma or stop, and Hijri dates (``19 ذو القعدة
+نوفمبر``: the first), ``اليوم`` alone before a comma or stop or after a part of the day (صباح اليوم), and Hijri dates (``19 ذو القعدة
 1444هـ``, converted by the tabular Islamic calendar, which may differ by a day from a country's
 sighted calendar). They are off by default: the other readers (the entity annotator, the page's
 own dates) keep what they were measured with.
@@ -173,6 +173,8 @@ def _open_patterns() -> list[tuple[re.Pattern, re.Pattern]]:
         # عقد في الرياض اليوم، اجتماع: "اليوم" alone, before a stop or comma (a name such as المغرب اليوم is
         # rarely cut there)
         (r"اليوم", rf"{b}(?P<rel>اليوم)(?P<alone>)(?=\s*[،,.؛])"),
+        # صباح اليوم، مساء اليوم: a part of the day names the day
+        (r"اليوم", rf"{b}(?:صباح|مساء|ظهر|عصر|ليله)\s+(?P<rel>اليوم)(?P<alone>){e}"),
         # الشهر المقبل، الشهر الماضي، الشهر الجاري
         (r"الشهر", rf"{b}الشهر\s+(?P<rmon>المقبل|القادم|الماضي|المنصرم|الفائت|الجاري|الحالي){e}"),
         # يوم الأربعاء، مساء الثلاثاء، الخميس
