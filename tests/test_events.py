@@ -487,3 +487,13 @@ def test_a_bare_weekday_with_a_present_tense_verb_looks_ahead():
     text = "يلتقي وزير الخارجية يوم الخميس نظيره الفرنسي في باريس."
     ents = tag(text, ("باريس", "GPE"))
     assert one(extract_events(text, ents, dt.date(2023, 5, 8)))["date"] == "2023-05-11"  # published on a Monday
+
+
+def test_talks_with_a_partner_are_a_meeting_but_not_on_the_phone():
+    text = "بحث وزير الخارجية، اليوم الأحد في عمّان، مع نظيره العراقي سبل تعزيز التعاون الثنائي."
+    ents = tag(text, ("عمّان", "GPE", "عمان"))
+    assert one(extract_events(text, ents, dt.date(2022, 1, 16)))["event_key"] == "Contact.Meet|2022-01-16|عمان"
+    phone = "بحث وزير الخارجية، اليوم الأحد، في اتصال هاتفي مع نظيره العراقي سبل تعزيز التعاون."
+    assert extract_events(phone, [], dt.date(2022, 1, 16)) == []
+    study = "بحث وزير الخارجية الأوضاع في المنطقة."
+    assert extract_events(study, [], dt.date(2022, 1, 16)) == []

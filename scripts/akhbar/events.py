@@ -24,7 +24,9 @@ The stages, in order (each a function below):
    own date or place is generic and dropped. A mention without officials in its sentence and
    without a date or place of its own (وشكل هذا الاجتماع فرصة…) may still join an event already
    found, never start one. Receptions count (استقبل الملك … في مكة المكرمة: heads of state and
-   their titles are officials too). A meeting that did not happen is none: a ``negation`` cue
+   their titles are officials too), and so do talks: a ``verb_with`` trigger (بحث، يبحث) followed
+   by a ``partner`` cue (مع) within a few words, in a sentence without a ``phone`` cue (اتصال
+   هاتفي). A meeting that did not happen is none: a ``negation`` cue
    right before the trigger or its support verb (لم يعقد، لن يلتقي) or a ``cancelled`` one before
    the trigger (إلغاء الاجتماع); the schema's realis has no "negated".
 3. **Arguments** of each mention, read in its *clause scope*: the trigger's clause, plus a clause
@@ -148,7 +150,7 @@ PARTICIPANT_LABELS = frozenset({"PERS", "ORG", "GPE"})
 
 _NOUN_CLASSES = frozenset({"noun", "noun_ambiguous", "noun_plural"})
 _SUPPORT_CLASSES = frozenset({"support", "support_or_trigger", "host"})
-_CLASSES = _NOUN_CLASSES | _SUPPORT_CLASSES | {"verb"}
+_CLASSES = _NOUN_CLASSES | _SUPPORT_CLASSES | {"verb", "verb_with"}
 _REALIS = {"actual", "planned", "-"}
 
 _PROCLITICS = ("وب", "ول", "فب", "فل", "وك", "فك", "و", "ف", "ب", "ك", "ل")
@@ -175,12 +177,14 @@ class EventConfig:
     clauses after (or before) the trigger's clause a continuation word may add to its scope.
     ``attendance_window``: at most this many words between an attendance cue and the count.
     ``before_penalty``: a place before the trigger counts as this many times farther than one after.
+    ``partner_window``: at most this many words between a talks verb (بحث) and its partner (مع).
     """
 
     support_window: int = 8
     continuation_clauses: int = 2
     attendance_window: int = 4
     before_penalty: float = 2.0
+    partner_window: int = 10
 
 
 DEFAULT_CONFIG = EventConfig()
@@ -613,9 +617,9 @@ def _bind_supports(doc: _Doc, hits: list[_Hit], cfg: EventConfig) -> tuple[dict[
 
 def _mentions(doc: _Doc, cfg: EventConfig) -> list[_Mention]:
     """Mentions of meetings, with their arguments, in text order (the lead's implicit one first)."""
-    hits = _find_triggers(doc)
+    hits = [hit for hit in _find_triggers(doc) if hit.form.cls != "verb_with" or _talks(doc, hit, cfg)]
     for hit in hits:
-        if hit.form.cls in _NOUN_CLASSES or hit.form.cls in ("verb", "support_or_trigger", "host"):
+        if hit.form.cls in _NOUN_CLASSES or hit.form.cls in ("verb", "verb_with", "support_or_trigger", "host"):
             s = doc.tokens[hit.lo].sentence
             doc.hits_per_sentence[s] = doc.hits_per_sentence.get(s, 0) + 1
             if hit.form.cls in _NOUN_CLASSES:
@@ -624,7 +628,7 @@ def _mentions(doc: _Doc, cfg: EventConfig) -> list[_Mention]:
     out: list[_Mention] = []
     candidates: list[tuple[_Hit, list[_Hit]]] = []
     for n, hit in enumerate(hits):
-        if hit.form.cls in _NOUN_CLASSES or hit.form.cls == "verb":
+        if hit.form.cls in _NOUN_CLASSES or hit.form.cls in ("verb", "verb_with"):
             candidates.append((hit, bound.get(n, [])))
     for hit in unbound:
         if hit.form.cls == "support_or_trigger":
@@ -655,6 +659,13 @@ def _also_on_the_sidelines(doc: _Doc, mentions: list[_Mention]) -> None:
             m.sidelines_of, m.distinct = before.sidelines_of, True
 
 
+def _talks(doc: _Doc, hit: _Hit, cfg: EventConfig) -> bool:
+    """بحث الوزير مع نظيره: a talks verb meets when a partner follows it, and not on the telephone."""
+    s_lo, s_hi = _sentence_tokens(doc, doc.tokens[hit.lo].sentence)
+    return bool(doc.cue_in("partner", hit.hi, min(s_hi, hit.hi + cfg.partner_window))) \
+        and not doc.cue_in("phone", s_lo, s_hi)
+
+
 def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _Mention | None:
     token = doc.tokens[hit.lo]
     sentence = token.sentence
@@ -662,7 +673,7 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
     cls = hit.form.cls
     official = bool(doc.cue_in("official", s_lo, s_hi)) or (
         # يلتقي البابا فرنسيس: a meeting verb with a named person meets, outside sport (يلتقي الفريق)
-        cls == "verb" and not doc.cue_in("negative", s_lo, s_hi)
+        cls in ("verb", "verb_with") and not doc.cue_in("negative", s_lo, s_hi)
         and any(e["label"] == "PERS" for e in doc.entities_in(*doc.sentences[sentence])))
     if cls == "noun_ambiguous":
         if doc.cue_in("negative", s_lo, s_hi) or (hit.hi < s_hi and doc.cue_at("not_after", hit.hi)):
