@@ -68,3 +68,49 @@ def test_last_and_next_weekday_never_give_the_reference_day():
     assert resolve(find_dates("الأربعاء الماضي")[0], wednesday).date == "2019-01-30"
     assert resolve(find_dates("الأربعاء المقبل")[0], wednesday).date == "2019-02-13"
     assert resolve(find_dates("الاثنين الماضي")[0], wednesday).date == "2019-02-04"
+
+
+def test_open_dates_are_found_only_when_asked():
+    text = "اجتمع الوزراء يوم الأربعاء وسيلتقون الشهر المقبل"
+    assert find_dates(text) == []
+    assert [m.text for m in find_dates(text, open_dates=True)] == ["يوم الأربعاء", "الشهر المقبل"]
+
+
+@pytest.mark.parametrize("tense, expected", [("past", "2019-02-06"), ("future", "2019-02-13"), (None, None)])
+def test_a_bare_weekday_is_fixed_by_the_tense(tense, expected):
+    [m] = find_dates("مساء الأربعاء", open_dates=True)
+    assert resolve(m, dt.date(2019, 2, 7), tense).date == expected  # published on a Thursday
+
+
+def test_a_bare_weekday_on_the_report_day_is_that_day():
+    [m] = find_dates("يوم الخميس", open_dates=True)
+    assert resolve(m, dt.date(2019, 2, 7), "past").date == "2019-02-07"
+
+
+@pytest.mark.parametrize("text", ["الاثنين", "الأحد"])
+def test_an_ambiguous_weekday_needs_a_day_word(text):
+    assert find_dates(text, open_dates=True) == []  # also "the two", "the one"
+    assert len(find_dates("يوم " + text, open_dates=True)) == 1
+
+
+@pytest.mark.parametrize("text, expected", [("الشهر المقبل", ("2019-03", "next")), ("الشهر الماضي", ("2019-01", "last")),
+                                            ("الشهر الجاري", ("2019-02", None))])
+def test_the_month_named_from_the_report(text, expected):
+    [m] = find_dates(text, open_dates=True)
+    assert (resolve(m, dt.date(2019, 2, 7)).value, m.direction) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("الخميس 19 ذو القعدة 1444هـ", (2023, 6, 8)),
+                                            ("١٩ ذي القعدة ١٤٤٤ هـ", (2023, 6, 8)),
+                                            ("1 رمضان 1445", (2024, 3, 11))])
+def test_hijri_dates(text, expected):
+    [m] = find_dates(text, open_dates=True)
+    assert (m.year, m.month, m.day) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("عقد في الرياض اليوم، اجتماع", "اليوم"), ("صباح اليوم في الرباط", "صباح اليوم"),
+                                            ("صحيفة المغرب اليوم نشرت", None)])
+def test_today_alone_only_where_it_cannot_be_a_name(text, expected):
+    found = find_dates(text, open_dates=True)
+    assert (found[0].text if found else None) == expected
+    assert all(m.relative_days == 0 for m in found)

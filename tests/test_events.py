@@ -309,3 +309,191 @@ def test_hosting_verb_with_an_object_pronoun():
     ents = tag(text, ("السعودية", "NORP"), ("الرياض", "GPE"))
     event = one(extract_events(text, ents, dt.date(2023, 6, 8)))
     assert event["event_key"] == "Contact.Meet|2023-06-07|الرياض"
+
+
+# --- meet_rules@3: receptions, open dates, realis cues, facilities, sidelines --------------------
+
+def test_a_reception_is_a_meeting():
+    text = "استقبل الملك سلمان بن عبدالعزيز في مكة المكرمة، مساء أمس، رئيس وزراء باكستان وبحث معه العلاقات الثنائية."
+    ents = tag(text, ("سلمان بن عبدالعزيز", "PERS"), ("مكة المكرمة", "GPE"), ("باكستان", "GPE"))
+    event = one(extract_events(text, ents, dt.date(2024, 3, 14)))
+    assert (event["place"], event["date"], event["realis"]) == (ids(ents, "مكة المكرمة")[0], "2024-03-13", "actual")
+
+
+def test_a_bare_weekday_is_the_last_such_day_before_a_past_report():
+    text = "اجتمع وزراء خارجية دول التحالف يوم الأربعاء في واشنطن لبحث الوضع في سوريا."
+    ents = tag(text, ("واشنطن", "GPE"), ("سوريا", "GPE"))
+    event = one(extract_events(text, ents, dt.date(2019, 2, 7)))  # a Thursday
+    assert (event["date"], event["date_text"], event["realis"]) == ("2019-02-06", "يوم الأربعاء", "actual")
+    assert event["event_key"] == "Contact.Meet|2019-02-06|واشنطن"
+
+
+def test_a_bare_weekday_is_the_next_such_day_for_a_planned_meeting():
+    text = "سيجتمع وزراء خارجية دول التحالف مساء الأربعاء في واشنطن."
+    ents = tag(text, ("واشنطن", "GPE"))
+    event = one(extract_events(text, ents, dt.date(2019, 2, 4)))  # a Monday
+    assert (event["date"], event["realis"]) == ("2019-02-06", "planned")
+
+
+def test_two_meetings_in_one_city_on_two_days_are_two_events():
+    text = ("اجتمع وزير الخارجية يوم الاثنين في باريس مع نظيره الفرنسي.\n"
+            "والتقى الوزير يوم الثلاثاء في باريس رئيس الوزراء الفرنسي لبحث التعاون الاقتصادي.")
+    ents = tag(text, ("باريس", "GPE"))
+    events = extract_events(text, ents, dt.date(2023, 5, 11))  # a Thursday
+    assert [e["event_key"] for e in events] == ["Contact.Meet|2023-05-08|باريس", "Contact.Meet|2023-05-09|باريس"]
+
+
+def test_next_month_is_a_planned_date_without_a_day():
+    text = "يعقد وزراء الخارجية العرب اجتماعا في الرباط الشهر المقبل."
+    ents = tag(text, ("الرباط", "GPE"))
+    event = one(extract_events(text, ents, dt.date(2023, 5, 11)))
+    assert (event["date"], event["date_text"], event["realis"]) == (None, "الشهر المقبل", "planned")
+
+
+def test_a_hijri_date_is_converted():
+    text = "عقد وزراء خارجية الدول الأعضاء اجتماعا في جدة يوم 19 ذو القعدة 1444هـ."
+    ents = tag(text, ("جدة", "GPE"))
+    event = one(extract_events(text, ents, None))
+    assert (event["date"], event["date_basis"]) == ("2023-06-08", "explicit")
+
+
+def test_an_agreed_meeting_is_planned_whatever_the_verb():
+    text = "واتفق الوزيران على عقد اجتماع للجنة العليا المشتركة في بغداد خلال شهر مايو المقبل."
+    ents = tag(text, ("بغداد", "GPE"))
+    event = one(extract_events(text, ents, dt.date(2022, 1, 16)))
+    assert event["realis"] == "planned"
+
+
+def test_a_conditional_meeting_is_planned():
+    text = "وقال الوزير إن العلاقات ستتحسن إذا عقد وزراء البلدين اجتماعا في الرباط."
+    ents = tag(text, ("الرباط", "GPE"))
+    assert one(extract_events(text, ents, dt.date(2022, 1, 16)))["realis"] == "planned"
+
+
+@pytest.mark.parametrize("text", [
+    "لم يعقد وزراء خارجية البلدين اجتماعهم المقرر في الرباط بسبب الخلافات.",
+    "أعلنت الخارجية إلغاء اجتماع وزراء الخارجية في الرباط.",
+])
+def test_a_meeting_that_did_not_happen_is_no_event(text):
+    assert extract_events(text, tag(text, ("الرباط", "GPE")), dt.date(2022, 1, 16)) == []
+
+
+def test_a_facility_gives_way_to_the_city_after_it():
+    text = "عقد وزير الخارجية اجتماعا مع نظيره العراقي في مقر وزارة الخارجية في عمّان."
+    ents = tag(text, ("مقر وزارة الخارجية", "FAC"), ("عمّان", "GPE", "عمان"))
+    assert one(extract_events(text, ents, dt.date(2022, 1, 16)))["place"] == ids(ents, "عمّان")[0]
+
+
+def test_a_facility_gives_way_to_the_dateline_city():
+    text = "عمّان - عقد وزير الخارجية، اليوم الأحد، اجتماعا مع نظيره العراقي في مقر الوزارة."
+    ents = tag(text, ("عمّان", "GPE", "عمان"), ("مقر الوزارة", "FAC"))
+    event = one(extract_events(text, ents, dt.date(2022, 1, 16)))
+    assert event["event_key"] == "Contact.Meet|2022-01-16|عمان"
+
+
+def test_a_meeting_on_the_sidelines_is_its_own_event_with_the_hosts_place_and_day():
+    text = ("اجتمع وزراء خارجية دول التحالف أمس الاثنين في روما.\n"
+            "وعلى هامش الاجتماع، ترأس الوزير الأمريكي لقاء مصغرا حول سوريا شارك فيه وزراء عدد من الدول.")
+    ents = tag(text, ("روما", "GPE"), ("سوريا", "GPE"))
+    events = extract_events(text, ents, dt.date(2021, 6, 29))
+    assert [e["event_key"] for e in events] == ["Contact.Meet|2021-06-28|روما"] * 2
+    assert [e["trigger"]["text"] for e in events] == ["اجتمع", "لقاء"]
+
+
+def test_meeting_prf_checks_realis_when_the_gold_states_it():
+    from akhbar.evaluation import meeting_prf
+    text = "يجتمع وزراء الخارجية في الرباط."
+    ents = tag(text, ("الرباط", "GPE"))
+    event = {"place": ents[0]["id"], "date": None, "realis": "actual"}
+    assert meeting_prf([event], ents, [{"place": "الرباط", "date": None, "realis": "planned"}]).tp == 0
+    assert meeting_prf([event], ents, [{"place": "الرباط", "date": None}]).tp == 1
+
+
+def test_the_headline_completes_the_main_meeting_but_makes_none():
+    text = "يعقد وزراء خارجية دول التحالف اجتماعا في روما لبحث الوضع في سوريا."
+    ents = tag(text, ("روما", "GPE"), ("سوريا", "GPE"))
+    published = dt.date(2021, 6, 24)  # a Thursday
+    alone = one(extract_events(text, ents, published))
+    assert (alone["date"], alone["realis"]) == (None, "actual")
+    event = one(extract_events(text, ents, published, headline="روما تستضيف الإثنين المقبل اجتماعا وزاريا للتحالف"))
+    assert (event["date"], event["date_text"], event["realis"]) == ("2021-06-28", "الإثنين المقبل", "planned")
+    assert event["trigger"]["text"] == "اجتماعا" and event["place"] == ids(ents, "روما")[0]
+    assert extract_events("وأكد الوزير أهمية التعاون.", [], published, headline="وزراء التحالف يجتمعون غدا") == []
+
+
+def test_a_place_the_meeting_discussed_is_not_its_place():
+    text = ("اجتمع وزراء خارجية دول التحالف أمس الخميس في واشنطن.\n"
+            "وتناول الاجتماع التطورات في شمال شرق سوريا، حيث أبدت الوفود قلقها من الهجمات في مالي.")
+    ents = tag(text, ("واشنطن", "GPE"), ("شمال شرق سوريا", "LOC"), ("مالي", "GPE"))
+    event = one(extract_events(text, ents, dt.date(2019, 11, 15)))
+    assert event["event_key"] == "Contact.Meet|2019-11-14|واشنطن"
+
+
+@pytest.mark.parametrize("second", [
+    "ويعد هذا أول اجتماع وزاري حضوري للتحالف منذ تفشي الجائحة في عام 2020.",
+    "وأشار الوزراء إلى أن الاجتماع هو الأول للتحالف في منطقة الخليج.",
+])
+def test_the_meeting_described_as_a_first_is_the_one_reported(second):
+    text = "اجتمع وزراء خارجية دول التحالف أمس الاثنين في روما.\n" + second
+    ents = tag(text, ("روما", "GPE"), ("منطقة الخليج", "LOC"))
+    assert one(extract_events(text, ents, dt.date(2021, 6, 29)))["event_key"] == "Contact.Meet|2021-06-28|روما"
+
+
+def test_a_date_a_few_words_after_since_is_background():
+    text = "عقد وزراء خارجية التحالف اجتماعا في مراكش لأول مرة منذ تأسيس التحالف في شتنبر 2014."
+    ents = tag(text, ("مراكش", "GPE"))
+    assert one(extract_events(text, ents, dt.date(2022, 5, 12)))["date_text"] is None
+
+
+def test_a_two_day_meeting_starts_on_its_first_day():
+    text = "واتفق الوزيران على عقد اجتماع اللجنة المشتركة في عمّان يومي 7 و8 تشرين الثاني/نوفمبر المقبل."
+    ents = tag(text, ("عمّان", "GPE", "عمان"))
+    event = one(extract_events(text, ents, dt.date(2022, 10, 13)))
+    assert (event["date"], event["realis"], event["event_key"]) == ("2022-11-07", "planned", "Contact.Meet|2022-11-07|عمان")
+
+
+def test_a_hosting_verb_with_an_object_pronoun_gives_the_place():
+    text = "ومن المقرر أن يشارك الوزير اليوم الثلاثاء في اجتماع وزراء خارجية مجموعة العشرين الذي تستضيفه مدينة ماتيرا."
+    ents = tag(text, ("ماتيرا", "GPE"))
+    event = one(extract_events(text, ents, dt.date(2021, 6, 29)))
+    assert (event["place"], event["realis"]) == (ids(ents, "ماتيرا")[0], "planned")
+
+
+def test_today_alone_before_a_comma_is_the_publication_day():
+    text = "عُقد في الرياض اليوم، اجتماع وزراء خارجية دول التحالف."
+    ents = tag(text, ("الرياض", "GPE"))
+    assert one(extract_events(text, ents, dt.date(2023, 6, 8)))["event_key"] == "Contact.Meet|2023-06-08|الرياض"
+
+
+def test_a_meeting_verb_with_a_named_person_outside_sport_is_a_meeting():
+    text = "ومن المقرر أن يلتقي بلينكن البابا فرنسيس في الفاتيكان."
+    ents = tag(text, ("بلينكن", "PERS"), ("البابا فرنسيس", "PERS"), ("الفاتيكان", "GPE"))
+    assert one(extract_events(text, ents, dt.date(2021, 6, 24)))["realis"] == "planned"
+    sport = "ويلتقي اللاعب محمد صلاح مع الفريق في الملعب البلدي."
+    assert extract_events(sport, tag(sport, ("محمد صلاح", "PERS")), dt.date(2021, 6, 24)) == []
+
+
+def test_also_after_a_sidelines_meeting_is_one_more_on_the_same_sidelines():
+    text = ("اجتمع وزراء خارجية دول التحالف أمس الخميس في الرياض.\n"
+            "وعلى هامش الاجتماع، التقى الوزير العراقي نظيره السعودي.\n"
+            "كما أجرى الوزير لقاء مع وزير الخارجية الأمريكي.")
+    ents = tag(text, ("الرياض", "GPE"))
+    events = extract_events(text, ents, dt.date(2023, 6, 9))
+    assert [e["trigger"]["text"] for e in events] == ["اجتمع", "التقى", "لقاء"]
+    assert {e["event_key"] for e in events} == {"Contact.Meet|2023-06-08|الرياض"}
+
+
+def test_a_bare_weekday_with_a_present_tense_verb_looks_ahead():
+    text = "يلتقي وزير الخارجية يوم الخميس نظيره الفرنسي في باريس."
+    ents = tag(text, ("باريس", "GPE"))
+    assert one(extract_events(text, ents, dt.date(2023, 5, 8)))["date"] == "2023-05-11"  # published on a Monday
+
+
+def test_talks_with_a_partner_are_a_meeting_but_not_on_the_phone():
+    text = "بحث وزير الخارجية، اليوم الأحد في عمّان، مع نظيره العراقي سبل تعزيز التعاون الثنائي."
+    ents = tag(text, ("عمّان", "GPE", "عمان"))
+    assert one(extract_events(text, ents, dt.date(2022, 1, 16)))["event_key"] == "Contact.Meet|2022-01-16|عمان"
+    phone = "بحث وزير الخارجية، اليوم الأحد، في اتصال هاتفي مع نظيره العراقي سبل تعزيز التعاون."
+    assert extract_events(phone, [], dt.date(2022, 1, 16)) == []
+    study = "بحث وزير الخارجية الأوضاع في المنطقة."
+    assert extract_events(study, [], dt.date(2022, 1, 16)) == []

@@ -34,3 +34,51 @@ def test_site_among_the_parts_of_the_byline():
                     PARAGRAPH, PARAGRAPH.replace("وأكد", "وأضاف"))
     assert meta.publisher == "صوت الجنوب"
     assert meta.title == "الوزير يبحث التعاون مع نظيره في العاصمة"
+
+
+HEADLINE = "الوزير يبحث التعاون مع نظيره في العاصمة"
+BODY = (PARAGRAPH, PARAGRAPH.replace("وأكد", "وأضاف"))
+
+
+def test_publisher_from_a_copyright_line_for_the_site():
+    meta = metadata("الرئيسية", "سياسة", HEADLINE, "14 مارس 2023", *BODY, "© جميع الحقوق محفوظة لموقع نبض الشمال 2023")
+    assert meta.publisher == "نبض الشمال"
+
+
+def test_publisher_from_a_publishing_rights_line():
+    meta = metadata("الرئيسية", "سياسة", HEADLINE, "14 مارس 2023", *BODY, "حقوق النشر محفوظة لـ صوت الجنوب")
+    assert meta.publisher == "صوت الجنوب"
+
+
+def test_publisher_from_a_lone_site_name_line_above_the_menu():
+    meta = metadata("وادي النيل اليوم", "الرئيسية", "سياسة", "اقتصاد", HEADLINE, "14 مارس 2023", *BODY, "سياسة الخصوصية")
+    assert meta.publisher == "وادي النيل اليوم"
+
+
+def test_publisher_from_a_city_outlet_byline():
+    meta = metadata("الرئيسية", "سياسة", HEADLINE, "الرباط - أنباء الأطلس", *BODY)
+    assert meta.publisher == "أنباء الأطلس"
+
+
+def test_a_place_tag_line_is_not_the_site_of_an_outlet_city_byline():
+    meta = metadata("الرئيسية", "سياسة", HEADLINE, "أنباء الأطلس - مراكش | 12 ماي 2022", *BODY, "مراكش",
+                    "جميع الحقوق محفوظة © أنباء الأطلس 2022")
+    assert meta.publisher == "أنباء الأطلس"
+
+
+def test_the_arabic_form_of_a_latin_site_name_beside_it():
+    meta = metadata("الرئيسية", "الواحة اليوم", "Al Waha Today", HEADLINE, "14 مارس 2023", *BODY,
+                    "© 2023 Al Waha Today. All rights reserved.")
+    assert meta.publisher == "الواحة اليوم"
+
+
+def test_a_dated_dateline_naming_an_agency_is_the_byline_not_a_caption():
+    meta = metadata("الرئيسية", "رياضة", "العداء المغربي يفوز بسباق الدوحة الدولي للضاحية",
+                    "الدوحة - قنا | 26/02/2023 09:12 ص", *BODY)
+    assert (meta.title, meta.published) == ("العداء المغربي يفوز بسباق الدوحة الدولي للضاحية", "2023-02-26")
+
+
+def test_a_long_byline_with_a_cue_and_a_date_is_still_the_byline():
+    byline = "لندن - سامر الخطيب | نُشر في: 04/02/2019 - 13:20 GMT | آخر تحديث: 05/02/2019 - 08:10 GMT"
+    meta = metadata("الرئيسية", "حوارات", HEADLINE, "", byline, "", *BODY)
+    assert meta.published == "2019-02-04"

@@ -176,3 +176,16 @@ def test_a_breadcrumb_with_angle_quotes_is_not_the_headline():
 def test_a_signature_line_is_never_headline_shaped():
     line = describe_lines("كتب: أحمد عبد الحميد العلوي", SegmentConfig())[0]
     assert not _headline_shaped(line, SegmentConfig())
+
+
+def test_a_dense_lead_paragraph_after_the_byline_is_body():
+    # 31 words of names, places and dates: too few function words for the prose test alone.
+    lead = ("احتضنت العاصمة الإيطالية روما، اليوم الاثنين، اجتماعا وزاريا موسعا ضم وزراء خارجية ثلاث دول أوروبية "
+            "وممثلي المفوضية الأوروبية وصندوق النقد الدولي ومنظمة التعاون الاقتصادي لبحث ملفات الطاقة الإقليمية وأمن الحدود المشتركة.")
+    lines = describe_lines(lead, SegmentConfig())
+    assert not lines[0].prose  # the rule below is what keeps it
+    text = page("الرئيسية", "", "روما تحتضن اجتماعا وزاريا أوروبيا موسعا", "روما - الأخبار | 14 مارس 2023", "",
+                lead, "", P1, "", P2, "", P3)
+    assert body_of(text) == [lead, P1, P2, P3]
+    seg = segment(text)
+    assert text[slice(*seg.headline_span)] == "روما تحتضن اجتماعا وزاريا أوروبيا موسعا"

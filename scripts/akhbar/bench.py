@@ -568,7 +568,7 @@ def staged_page(path: Path, counts: CorpusLineCounts, cfg, clock: Stopwatch):
     with clock("entities"):
         entities = entity_annotator.annotate_entities(body_text, published, meta.publisher)
     with clock("events"):
-        events = event_extractor.extract_events(body_text, entities, published)
+        events = event_extractor.extract_events(body_text, entities, published, headline=meta.title)
     record = {
         "id": page.id, "sha256": page.sha256, "source_file": page.source_file, "raw_text": page.raw_text,
         "title": meta.title, "headline_span": _span(seg.headline_span), "byline_span": _span(seg.byline_span),

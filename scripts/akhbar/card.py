@@ -216,7 +216,8 @@ def _events_section(stats: dict, figures: dict) -> str:
             for f in figures.get("heldout", []) if (m := f.get("meetings"))]
     if rows:
         parts += ["", "**On held-out pages** (gold: every meeting of officials the body reports, coalition or not, with "
-                  "its place as written and its date; an event matches when its date and place agree):", "",
+                  "its place as written, its date and, where stated, its realis; an event matches when its date and "
+                  "place agree and so does its realis (actual or planned) when the gold states one):", "",
                   _table(["set", "pages", "precision", "recall", "F1", "pages without a meeting given none"], rows)]
     return "\n".join(parts)
 

@@ -12,6 +12,14 @@ Two steps, kept apart so each can be tested alone:
 - :func:`resolve` (mention + reference date → :class:`ResolvedDate`) fixes what the text leaves
   open against a reference, normally the publication date, and checks a stated weekday.
 
+With ``open_dates=True`` (what the meeting extractor asks for), :func:`find_dates` also reads the
+expressions only a reader's context fixes: a bare weekday (``يوم الأربعاء``، ``مساء الثلاثاء``), the
+month named from the report (``الشهر المقبل``، ``الشهر الماضي``), two days of one month (``يومي 7 و8
+نوفمبر``: the first), ``اليوم`` alone before a comma or stop or after a part of the day (صباح اليوم), and Hijri dates (``19 ذو القعدة
+1444هـ``, converted by the tabular Islamic calendar, which may differ by a day from a country's
+sighted calendar). They are off by default: the other readers (the entity annotator, the page's
+own dates) keep what they were measured with.
+
 Numeric dates are read day first (``12/05/2022`` is 12 May), the convention of Arabic news sites;
 ``2022-05-12`` (year first) is ISO.
 """
@@ -40,6 +48,7 @@ class DateMention:
     weekday: int | None = None  # ISO weekday stated in the text (Monday = 1)
     relative_days: int | None = None  # أمس = -1, اليوم = 0, غدا = +1
     direction: str | None = None  # "next" (المقبل) or "last" (الماضي) for an open month or weekday
+    relative_months: int | None = None  # الشهر المقبل = +1, الشهر الماضي = -1, الشهر الجاري = 0
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,27 @@ class ResolvedDate:
     date: str | None
     value: str | None
     weekday_agrees: bool | None
+
+
+@cache
+def _hijri_months() -> dict[str, int]:
+    return {normalize(name): int(num) for name, num in rows("hijri_months.tsv")}
+
+
+def hijri_to_gregorian(year: int, month: int, day: int) -> dt.date | None:
+    """The Gregorian day of a Hijri date by the tabular (arithmetic) Islamic calendar.
+
+    >>> hijri_to_gregorian(1444, 11, 19)
+    datetime.date(2023, 6, 8)
+    """
+    if not (1 <= month <= 12 and 1 <= day <= 30):
+        return None
+    days = day + -(-59 * (month - 1) // 2) + (year - 1) * 354 + (3 + 11 * year) // 30
+    return dt.date.fromordinal(days + _HIJRI_EPOCH_ORDINAL - 1)
+
+
+# 1 Muharram 1 AH (16 July 622 Julian) as a proleptic Gregorian ordinal.
+_HIJRI_EPOCH_ORDINAL = 227015
 
 
 @cache
@@ -115,6 +145,47 @@ def _patterns() -> list[tuple[re.Pattern, re.Pattern]]:
     return [(re.compile(prefilter), re.compile(pattern)) for prefilter, pattern in scanners]
 
 
+# The weekdays a bare name may not stand for alone: الاثنين is also "the two", الأحد "the one".
+_AMBIGUOUS_WEEKDAYS = frozenset({"الاثنين", "الاحد"})
+# Parts of a day before a weekday: يوم الأربعاء، مساء الثلاثاء.
+_DAY_PARTS = "يوم|مساء|صباح|ظهر|ليله|فجر|عشيه|نهار"
+
+
+@cache
+def _open_patterns() -> list[tuple[re.Pattern, re.Pattern]]:
+    """``(prefilter, pattern)`` pairs of the expressions ``open_dates`` adds (module docstring)."""
+    months, weekdays, _ordinals = _lexicons()
+    mon = f"(?:{_alternation(months)})"
+    year = r"(?P<year>\d{4})(?:\s?م(?![\w]))?"
+    direction = r"(?P<dir>المقبل|القادم|الماضي|المنصرم|الفائت)"
+    wd = f"(?P<wd>{_alternation(weekdays)})"
+    hijri = f"(?P<hmon>{_alternation(_hijri_months())})"
+    b, e = r"(?<![\w])", r"(?![\w])"
+    scanners = [
+        # [weekday] 19 ذو القعدة 1444هـ
+        (r"\d\s*(?:من\s+)?(?:شهر\s+)?(?:" + _alternation(_hijri_months()) + ")",
+         rf"{b}(?:(?:يوم\s+)?{wd}\s*[,،]?\s*)?(?P<day>\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?{hijri}{e}"
+         rf"\s*[,،]?\s*(?:(?:عام|سنه)\s+)?(?P<hyear>\d{{4}})(?:\s?ه{e})?"),
+        # يومي 7 و8 تشرين الثاني/نوفمبر المقبل: a two-day meeting starts on its first day
+        (r"\d\s*و\s*\d",
+         rf"{b}(?:يومي\s+)?(?P<day>\d{{1,2}})\s*و\s*\d{{1,2}}\s+(?:من\s+)?(?:شهر\s+)?(?P<mon>{mon})(?:\s*/\s*{mon})?{e}"
+         rf"(?:\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?{year}{e})?(?:\s+{direction}{e})?"),
+        # عقد في الرياض اليوم، اجتماع: "اليوم" alone, before a stop or comma (a name such as المغرب اليوم is
+        # rarely cut there)
+        (r"اليوم", rf"{b}(?P<rel>اليوم)(?P<alone>)(?=\s*[،,.؛])"),
+        # صباح اليوم، مساء اليوم: a part of the day names the day
+        (r"اليوم", rf"{b}(?:صباح|مساء|ظهر|عصر|ليله)\s+(?P<rel>اليوم)(?P<alone>){e}"),
+        # الشهر المقبل، الشهر الماضي، الشهر الجاري
+        (r"الشهر", rf"{b}الشهر\s+(?P<rmon>المقبل|القادم|الماضي|المنصرم|الفائت|الجاري|الحالي){e}"),
+        # يوم الأربعاء، مساء الثلاثاء، الخميس
+        (_alternation(weekdays), rf"{b}(?:(?P<part>{_DAY_PARTS})\s+)?{wd}{e}"),
+    ]
+    return [(re.compile(prefilter), re.compile(pattern)) for prefilter, pattern in scanners]
+
+
+_RELATIVE_MONTHS = {"المقبل": 1, "القادم": 1, "الماضي": -1, "المنصرم": -1, "الفائت": -1, "الجاري": 0, "الحالي": 0}
+
+
 _RELATIVE = {"اول امس": -2, "امس": -1, "البارحه": -1, "اليوم": 0, "غدا": 1, "بعد غد": 2}
 _DIRECTION = {"المقبل": "next", "القادم": "next", "الماضي": "last", "المنصرم": "last", "الفائت": "last"}
 
@@ -138,18 +209,35 @@ def _mention(match: re.Match, text: str, origin: list[int]) -> DateMention | Non
         return None
     if year is not None and not 1900 <= year <= 2100:
         return None
-    if g.get("rel") == "اليوم" and not g.get("wd"):
+    if g.get("rel") == "اليوم" and not g.get("wd") and "alone" not in g:
         return None  # "اليوم" alone is too often part of a name (المغرب اليوم)
+    if g.get("hmon"):
+        if not 1300 <= int(g["hyear"]) <= 1500:
+            return None
+        day_of = hijri_to_gregorian(int(g["hyear"]), _hijri_months()[g["hmon"]], day or 0)
+        if day_of is None:
+            return None
+        year, month, day = day_of.year, day_of.month, day_of.day
+    relative_months = _RELATIVE_MONTHS.get(g["rmon"]) if g.get("rmon") else None
+    if g.get("rmon"):
+        direction = {1: "next", -1: "last"}.get(relative_months)
+    elif g.get("dir"):
+        direction = _DIRECTION[g["dir"]]
+    else:
+        direction = None
+    if "part" in g and not g.get("part") and g.get("wd") in _AMBIGUOUS_WEEKDAYS:
+        return None
     return DateMention(
         start=start, end=end, text=text[start:end], year=year, month=month, day=day,
         weekday=weekdays[g["wd"]] if g.get("wd") else None,
         relative_days=_RELATIVE[g["rel"]] if g.get("rel") else None,
-        direction=_DIRECTION[g["dir"]] if g.get("dir") else None,
+        direction=direction, relative_months=relative_months,
     )
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Every date expression in ``text``, sorted, without overlaps (the longest wins).
+def find_dates(text: str, open_dates: bool = False) -> list[DateMention]:
+    """Every date expression in ``text``, sorted, without overlaps (the longest wins); with
+    ``open_dates``, bare weekdays, ``الشهر المقبل`` and Hijri dates too (module docstring).
 
     >>> [m.text for m in find_dates("نشر في شعب بريس يوم 07 - 02 - 2019")]
     ['07 - 02 - 2019']
@@ -159,7 +247,7 @@ def find_dates(text: str) -> list[DateMention]:
     """
     view, origin = normalize_with_offsets(text)
     found: list[DateMention] = []
-    for prefilter, pattern in _patterns():
+    for prefilter, pattern in _patterns() + (_open_patterns() if open_dates else []):
         if prefilter.search(view) is None:
             continue
         for match in pattern.finditer(view):
@@ -182,8 +270,13 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def resolve(mention: DateMention, reference: dt.date | None) -> ResolvedDate:
+def resolve(mention: DateMention, reference: dt.date | None, tense: str | None = None) -> ResolvedDate:
     """Fix ``mention`` against ``reference`` (the publication date, or None when unknown).
+
+    ``tense`` ("past" or "future", of the verb the date goes with) fixes a bare weekday: the last
+    such weekday on or before the reference day for a past report, the next one on or after it
+    for a future one (a report names its own day by its weekday too: a Thursday report's "يوم
+    الخميس" is that day). Without it a bare weekday stays open.
 
     >>> m = find_dates("أمس الأربعاء في واشنطن")[0]
     >>> resolve(m, dt.date(2019, 2, 7))
@@ -205,9 +298,17 @@ def resolve(mention: DateMention, reference: dt.date | None) -> ResolvedDate:
             day = reference + dt.timedelta(days=(m.weekday - reference.isoweekday()) % 7 or 7)
         else:  # the last one before the reference day
             day = reference - dt.timedelta(days=(reference.isoweekday() - m.weekday) % 7 or 7)
+    elif m.weekday is not None and m.month is None and reference is not None and tense in ("past", "future"):
+        if tense == "future":
+            day = reference + dt.timedelta(days=(m.weekday - reference.isoweekday()) % 7)
+        else:
+            day = reference - dt.timedelta(days=(reference.isoweekday() - m.weekday) % 7)
     if day is not None:
         agrees = None if m.weekday is None else day.isoweekday() == m.weekday
         return ResolvedDate(day.isoformat(), day.isoformat(), agrees)
+    if m.relative_months is not None and reference is not None:
+        months = reference.year * 12 + reference.month - 1 + m.relative_months
+        return ResolvedDate(None, f"{months // 12:04d}-{months % 12 + 1:02d}", None)
     value = None
     year = m.year
     if year is None and m.month is not None and reference is not None and m.direction:

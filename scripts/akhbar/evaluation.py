@@ -177,7 +177,7 @@ def _heldout_set(folder: Path, segment_cfg) -> dict | None:
             for label, prf in per_label(auto, gold_entities).items():
                 labels[label] = labels.get(label, PRF(0, 0, 0)) + prf
         if "meetings" in gold:
-            events = event_extractor.extract_events(body_text, auto, published)
+            events = event_extractor.extract_events(body_text, auto, published, headline=gold.get("title"))
             meeting_total += meeting_prf(events, auto, gold["meetings"])
             if not gold["meetings"]:
                 pages_without += 1
@@ -198,7 +198,8 @@ def meeting_prf(events: list[dict], entities: list[dict], gold_meetings: list[di
 
     A predicted event matches a gold meeting with the same date (both may be null) whose place
     names the same place in the normalised view (either contains the other; a virtual meeting has
-    no place); each gold meeting matches once.
+    no place) and, when the gold meeting states its realis, the same realis (a planned summit
+    reported as held is wrong); each gold meeting matches once.
     """
     by_id = {e["id"]: e for e in entities}
     remaining = list(gold_meetings)
@@ -210,7 +211,8 @@ def meeting_prf(events: list[dict], entities: list[dict], gold_meetings: list[di
             same_place = (place is None and not gold_place) or (
                 place is not None and gold_place is not None
                 and (normalize(place) in normalize(gold_place) or normalize(gold_place) in normalize(place)))
-            if event["date"] == meeting.get("date") and same_place:
+            same_realis = not meeting.get("realis") or event["realis"] == meeting["realis"]
+            if event["date"] == meeting.get("date") and same_place and same_realis:
                 remaining.remove(meeting)
                 tp += 1
                 break
@@ -246,7 +248,7 @@ def run(seeds: Path, gold_body: Path | None, heldout: list[Path], segment_cfg, a
         auto = entity_annotator.annotate_entities(body_text, published, meta.publisher)
         auto_entities.append(auto)
         gold_entities.append(gold_ents)
-        auto_events.append(event_extractor.extract_events(body_text, auto, published))
+        auto_events.append(event_extractor.extract_events(body_text, auto, published, headline=meta.title))
         gold_events.append([event_extractor.complete_event(e, gold_ents) for e in gold_evs])
     if gold_entities:
         micro = sum((mention_prf(a, g) for a, g in zip(auto_entities, gold_entities)), PRF(0, 0, 0))

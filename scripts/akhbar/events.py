@@ -4,7 +4,7 @@
 text, its entity mentions (``{id, start, end, text, label, canonical, source}``, offsets into
 ``body_text``) and the publication date (or None) go in; event dicts shaped exactly as
 ``schema/document.schema.json#/$defs/event`` come out, ids ``E1``, ``E2``… in text order, tagged
-``source = "auto:meet_rules@2"`` (:data:`SOURCE`).
+``source = "auto:meet_rules@3"`` (:data:`SOURCE`).
 
 The stages, in order (each a function below):
 
@@ -17,12 +17,18 @@ The stages, in order (each a function below):
    الذي/التي, to the last one of the clause before; it lends the noun its tense and its arguments,
    and the noun stays the trigger. ``عقد`` alone never triggers (عقد عمل is a contract). A
    mention counts only when its sentence names officials (an ``official`` cue of
-   ``data/events_cues.tsv``: ministers, delegations, the coalition, political directors, states);
+   ``data/events_cues.tsv``: ministers, delegations, the coalition, political directors, states;
+   for a meeting verb such as التقى also a named person, unless a sport cue is in the sentence);
    an ambiguous noun (لقاء، قمة، مؤتمر) is dropped in a sentence with a sport, price or weather cue
    or when a ``not_after`` word follows it (مؤتمر صحفي، قمة الدوري). A plural (اجتماعات) without its
    own date or place is generic and dropped. A mention without officials in its sentence and
    without a date or place of its own (وشكل هذا الاجتماع فرصة…) may still join an event already
-   found, never start one.
+   found, never start one. Receptions count (استقبل الملك … في مكة المكرمة: heads of state and
+   their titles are officials too), and so do talks: a ``verb_with`` trigger (بحث، يبحث) followed
+   by a ``partner`` cue (مع) within a few words, in a sentence without a ``phone`` cue (اتصال
+   هاتفي). A meeting that did not happen is none: a ``negation`` cue
+   right before the trigger or its support verb (لم يعقد، لن يلتقي) or a ``cancelled`` one before
+   the trigger (إلغاء الاجتماع); the schema's realis has no "negated".
 3. **Arguments** of each mention, read in its *clause scope*: the trigger's clause, plus a clause
    before it when the trigger's clause opens with a relative pronoun, plus neighbouring clauses that
    open with a continuation word (وذلك، في، يوم، أمس، بحضور، عبر …). The text after a purpose or
@@ -34,7 +40,12 @@ The stages, in order (each a function below):
      against ``published``. ``date_basis`` is "explicit" when the text states day, month and year,
      "published" when the publication date fixed the rest, None when unresolved (no publication
      date for أمس, or only a month: ``يونيو 2018``); ``date_text`` keeps the expression even then, so
-     the pipeline can date it later from a duplicate's publication date.
+     the pipeline can date it later from a duplicate's publication date. The extractor asks
+     :func:`akhbar.dates.find_dates` for *open* dates too: a bare weekday (يوم الأربعاء، مساء
+     الثلاثاء) is fixed once the mention's realis is known (:func:`_fix_weekday`): the last such
+     weekday on or before the publication date for a meeting held, the next one on or after it for
+     a planned one or one told in the present tense with no other realis evidence; ``الشهر المقبل/الماضي`` gives a month (no day, no key date, but a realis);
+     Hijri dates are converted (tabular calendar). Eastern digits read as Western ones.
    - *weekday check*: when the text states a weekday that disagrees with the resolved day, a date
      fixed only through the publication date (أمس الأربعاء, 6 فبراير without a year) is dropped
      (``date`` and ``date_basis`` None, ``date_text`` kept): the disagreement shows the reference
@@ -42,7 +53,11 @@ The stages, in order (each a function below):
      a wrong event key. A date the text states in full is kept: its numbers outweigh a weekday typo.
    - *place*: the GPE/LOC/FAC entity introduced by a preposition of place (في واشنطن، بالرباط،
      بمدينة مراكش، في العاصمة X; coordination carries it: في العراق وسوريا) nearest to the trigger,
-     one after the trigger preferred; else the GPE next to a hosting verb (احتضنت الرباط).
+     one after the trigger preferred; else the GPE next to a hosting verb (احتضنت الرباط). A
+     facility (FAC: مقر وزارة الخارجية) gives way to its city where the text says it
+     (:func:`_city_of_facility`): a place introduced after it in its clause (… في عمّان), else,
+     for a meeting stating no year, the dateline city opening the body (عمّان - ) or the city the
+     first sentence's visitor arrives in (وصل … إلى بيروت).
    - *virtual* (عبر تقنية التناظر المرئي، عن بعد، افتراضي …): then ``place`` is None.
    - *participants*: PERS/ORG/GPE entities of the trigger's sentence, cut at a complementizer (أن،
      إن، حيث: what follows is what was said, not who met), minus places, adversaries (داعش …),
@@ -53,7 +68,10 @@ The stages, in order (each a function below):
    - *realis*: the tense of the trigger or its support verb (اجتمع/سيجتمع), else a date that points
      back or ahead (أمس، الخميس الماضي / غدا، فبراير المقبل), else the nearest realis cue word of the
      scope (تم، اختتم → actual; من المقرر، سوف → planned), else the resolved date against the
-     publication date, else "actual".
+     publication date, else "actual". An ``intent`` cue up to three words before the trigger or
+     its support verb (اتفق الوزيران على عقد اجتماع، قرر، يعتزم، على أن يعقد) or a
+     ``hypothetical`` one right before it (إذا عقد، في حال انعقاد) makes it planned whatever the
+     verb's tense.
    - *subtype*: cues of the scope, most specific first: المجموعة المصغرة → small_group_ministerial,
      المديرين/المدراء السياسيين → political_directors, قمة or leaders → summit, ثنائي/نظيره →
      bilateral, الوزاري/وزراء الخارجية → ministerial; else "other".
@@ -68,16 +86,25 @@ The stages, in order (each a function below):
    earlier event, and contradicts it in nothing (date, place, virtual mode, subtype family, tense
    or relative date), joins it. Any other compatible one (هذا الاجتماع، الاجتماع الذي…، وسيجتمع التحالف، وانعقد الاجتماع
    في مراكش) joins the most mentioned compatible event, unless it marks another meeting (آخر
-   اجتماع، الاجتماع السابق، الاجتماع المقبل: ``other_meeting`` cues) or states a year of its own
+   اجتماع، الاجتماع السابق، الاجتماع المقبل: ``other_meeting`` cues; a meeting on the sidelines of another, below)
+   or states a year of its own
    without sharing it (news date the meeting they report relatively, أمس الأربعاء; a stated year
    is background: كان آخرها الاجتماع الذي انعقد في 12 يوليوز 2018); a demonstrative (هذا
    الاجتماع) overrides both. Anything else is a new event. An event keeps the
    best value of each argument across its mentions (a full explicit date before a published-based
    one, the first place, the union of participants, the strongest realis evidence) and the trigger
-   of its first mention.
+   of its first mention. A meeting held *on the sidelines* of another (وعلى هامش الاجتماع، التقى
+   حسين نظيره) is a meeting of its own, joined only by a demonstrative, with the place and day of
+   the meeting it names (:func:`_place_sidelines`); that meeting noun is no support verb's object.
+   A sentence opening with كما right after one reports one more on the same sidelines.
 6. **Role**. "main" is the event the lead joined, else the event of the first trigger when that
    trigger is in the first paragraph, else the most mentioned event if mentioned twice or more;
    every other event is "mentioned".
+7. **Headline** (:func:`_complete_from_headline`). Event offsets point into ``body_text``, so a
+   meeting only the headline names cannot be stored; the headline (when the caller passes it and
+   it names a meeting) only completes the main event: its date when the body gives none, its
+   tense or realis cue when the body gives no realis evidence. The dateline is read as the
+   body's first words (place, stage 3).
 
 **Event key** (:func:`event_key`): ``Contact.Meet|<date or unknown-date>|<place>`` where place is
 the canonical name of the place entity, ``virtual`` for an online meeting, or ``unknown-place``.
@@ -109,7 +136,7 @@ from akhbar.lexicon import rows
 from akhbar.normalize import normalize, normalize_with_offsets, view_span_to_text
 
 ANNOTATOR = "meet_rules"
-VERSION = "2"
+VERSION = "3"
 SOURCE = f"auto:{ANNOTATOR}@{VERSION}"
 EVENT_TYPE = "Contact.Meet"
 
@@ -123,7 +150,7 @@ PARTICIPANT_LABELS = frozenset({"PERS", "ORG", "GPE"})
 
 _NOUN_CLASSES = frozenset({"noun", "noun_ambiguous", "noun_plural"})
 _SUPPORT_CLASSES = frozenset({"support", "support_or_trigger", "host"})
-_CLASSES = _NOUN_CLASSES | _SUPPORT_CLASSES | {"verb"}
+_CLASSES = _NOUN_CLASSES | _SUPPORT_CLASSES | {"verb", "verb_with"}
 _REALIS = {"actual", "planned", "-"}
 
 _PROCLITICS = ("وب", "ول", "فب", "فل", "وك", "فك", "و", "ف", "ب", "ك", "ل")
@@ -132,6 +159,10 @@ _LIGHT_PROCLITICS = ("و", "ف")
 _FULL_PROCLITIC_KINDS = frozenset({"official", "negative", "ministerial", "small_group_ministerial",
                                    "political_directors", "summit", "bilateral", "virtual", "adversary"})
 _SENTENCE_END = frozenset("\n.!?؟…")
+# After a dateline's city: an optional agency in brackets, then a dash (الرياض (واس) - ).
+_DATELINE_DASH = re.compile(r"\s*(?:\([^()]{1,20}\)\s*)?[-–—ـ]")
+# The preposition before the city a visitor arrives in: إلى بيروت، الى عمان.
+_ARRIVAL_TO = re.compile(r"الي")
 _CLAUSE_END = frozenset("،,؛;:")
 _QUOTES = {'"': '"', "“": "”", "«": "»", "”": "“"}
 _WORD = re.compile(r"\w+")
@@ -146,12 +177,14 @@ class EventConfig:
     clauses after (or before) the trigger's clause a continuation word may add to its scope.
     ``attendance_window``: at most this many words between an attendance cue and the count.
     ``before_penalty``: a place before the trigger counts as this many times farther than one after.
+    ``partner_window``: at most this many words between a talks verb (بحث) and its partner (مع).
     """
 
     support_window: int = 8
     continuation_clauses: int = 2
     attendance_window: int = 4
     before_penalty: float = 2.0
+    partner_window: int = 10
 
 
 DEFAULT_CONFIG = EventConfig()
@@ -294,11 +327,12 @@ class _Doc:
         self.clauses = _with_tokens(self.clauses, tokens)
         self.entities = sorted(entities, key=lambda e: (e["start"], -e["end"]))
         self.entity_starts = [e["start"] for e in self.entities]
-        self.dates = find_dates(text)
+        self.dates = find_dates(text, open_dates=True)
         self.date_starts = [d.start for d in self.dates]
         self.cues = _cue_hits(tokens)
         self.quotes = _quote_regions(text, self.sentences)
         self.topics = self._topic_regions()
+        self.home_city = self._home_city()
 
     # words and positions
     def token_at(self, pos: int) -> int | None:
@@ -355,6 +389,24 @@ class _Doc:
                 return e
         return None
 
+    def _home_city(self) -> dict | None:
+        """The city the article reports from: a dateline opening the body (``عمّان - ``,
+        ``الرياض (واس) -``), else the city its first sentence's visitor arrives in
+        (``وصل … إلى بيروت``)."""
+        first = [e for e in self.entities if e["start"] < self.sentences[0][1] and e["label"] == "GPE"]
+        if not first:
+            return None
+        head = first[0]
+        after = self.text[head["end"]:head["end"] + 12]
+        if not self.text[:head["start"]].strip() and _DATELINE_DASH.match(after):
+            return head
+        for e in first:
+            i = self.token_at(e["start"])
+            if i is not None and i > 0 and _ARRIVAL_TO.fullmatch(normalize(self.text[self.tokens[i - 1].start:e["start"]]).strip()) \
+                    and self.cue_in("arrival", 0, i):
+                return e
+        return None
+
     def _topic_regions(self) -> list[tuple[int, int]]:
         """[start, end) text ranges that are a meeting's subject: a purpose word to its clause end
         or to a circumstance phrase (بحضور، بمشاركة)."""
@@ -369,6 +421,12 @@ class _Doc:
                     end = self.tokens[j].start
                     break
             regions.append((token.start, end))
+        for i in sorted(self.cues.get("topic_verb", {})):
+            # وتناول الاجتماع التطورات في شمال شرق سوريا: the meeting discussed the place, not met there
+            subject = i + self.cues["topic_verb"][i]
+            if subject < len(self.tokens) and self.tokens[subject].clause == self.tokens[i].clause and \
+                    any(form.cls in _NOUN_CLASSES for _plen, forms in _trigger_candidates(self.tokens[subject].form) for form in forms):
+                regions.append((self.tokens[subject].end, self.sentences[self.tokens[i].sentence][1]))
         return regions
 
 
@@ -481,6 +539,7 @@ class _Mention:
     subtype: str | None = None
     realis: str | None = None
     realis_strength: int = 0  # 3 tense of trigger or support, 2 relative date, 1 cue word, 0 none
+    sidelines_of: int | None = None  # word index of the meeting noun after على هامش: held beside it
 
     @property
     def position(self) -> int:
@@ -529,7 +588,9 @@ def _trigger_span(doc: _Doc, hit: _Hit) -> tuple[int, int]:
 
 def _bind_supports(doc: _Doc, hits: list[_Hit], cfg: EventConfig) -> tuple[dict[int, list[_Hit]], list[_Hit]]:
     """Support verbs → the meeting noun each governs (by index in ``hits``); the unbound ones."""
-    nouns = [n for n, h in enumerate(hits) if h.form.cls in _NOUN_CLASSES]
+    # A noun after على هامش is a preposition's object, never a verb's (سيترأس، على هامش الاجتماع، لقاء).
+    nouns = [n for n, h in enumerate(hits) if h.form.cls in _NOUN_CLASSES
+             and doc.cue_at("sidelines", h.lo - 2) != 2]
     bound: dict[int, list[_Hit]] = defaultdict(list)
     unbound: list[_Hit] = []
     for hit in hits:
@@ -556,9 +617,9 @@ def _bind_supports(doc: _Doc, hits: list[_Hit], cfg: EventConfig) -> tuple[dict[
 
 def _mentions(doc: _Doc, cfg: EventConfig) -> list[_Mention]:
     """Mentions of meetings, with their arguments, in text order (the lead's implicit one first)."""
-    hits = _find_triggers(doc)
+    hits = [hit for hit in _find_triggers(doc) if hit.form.cls != "verb_with" or _talks(doc, hit, cfg)]
     for hit in hits:
-        if hit.form.cls in _NOUN_CLASSES or hit.form.cls in ("verb", "support_or_trigger", "host"):
+        if hit.form.cls in _NOUN_CLASSES or hit.form.cls in ("verb", "verb_with", "support_or_trigger", "host"):
             s = doc.tokens[hit.lo].sentence
             doc.hits_per_sentence[s] = doc.hits_per_sentence.get(s, 0) + 1
             if hit.form.cls in _NOUN_CLASSES:
@@ -567,7 +628,7 @@ def _mentions(doc: _Doc, cfg: EventConfig) -> list[_Mention]:
     out: list[_Mention] = []
     candidates: list[tuple[_Hit, list[_Hit]]] = []
     for n, hit in enumerate(hits):
-        if hit.form.cls in _NOUN_CLASSES or hit.form.cls == "verb":
+        if hit.form.cls in _NOUN_CLASSES or hit.form.cls in ("verb", "verb_with"):
             candidates.append((hit, bound.get(n, [])))
     for hit in unbound:
         if hit.form.cls == "support_or_trigger":
@@ -581,8 +642,28 @@ def _mentions(doc: _Doc, cfg: EventConfig) -> list[_Mention]:
         mention = _mention(doc, hit, supports, cfg)
         if mention is not None:
             out.append(mention)
+    _also_on_the_sidelines(doc, out)
     lead = _lead_mention(doc, out, cfg)
     return ([lead] if lead else []) + out
+
+
+def _also_on_the_sidelines(doc: _Doc, mentions: list[_Mention]) -> None:
+    """وعلى هامش الاجتماع، التقى حسين نظيره … كما أجرى الوزير لقاء مع بلينكن: a sentence opening with
+    كما ("also") right after a meeting on the sidelines reports one more, beside the same meeting."""
+    for before, m in zip(mentions, mentions[1:]):
+        if before.sidelines_of is None or m.sidelines_of is not None or not m.bare or m.anaphoric:
+            continue
+        first = doc.tokens_in(*doc.sentences[m.sentence]).start  # the next sentence with words
+        if m.sentence > before.sentence and first == doc.tokens_in(*doc.sentences[before.sentence]).stop \
+                and first < len(doc.tokens) and doc.cue_at("also", first):
+            m.sidelines_of, m.distinct = before.sidelines_of, True
+
+
+def _talks(doc: _Doc, hit: _Hit, cfg: EventConfig) -> bool:
+    """بحث الوزير مع نظيره: a talks verb meets when a partner follows it, and not on the telephone."""
+    s_lo, s_hi = _sentence_tokens(doc, doc.tokens[hit.lo].sentence)
+    return bool(doc.cue_in("partner", hit.hi, min(s_hi, hit.hi + cfg.partner_window))) \
+        and not doc.cue_in("phone", s_lo, s_hi)
 
 
 def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _Mention | None:
@@ -590,7 +671,10 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
     sentence = token.sentence
     s_lo, s_hi = _sentence_tokens(doc, sentence)
     cls = hit.form.cls
-    official = bool(doc.cue_in("official", s_lo, s_hi))
+    official = bool(doc.cue_in("official", s_lo, s_hi)) or (
+        # يلتقي البابا فرنسيس: a meeting verb with a named person meets, outside sport (يلتقي الفريق)
+        cls in ("verb", "verb_with") and not doc.cue_in("negative", s_lo, s_hi)
+        and any(e["label"] == "PERS" for e in doc.entities_in(*doc.sentences[sentence])))
     if cls == "noun_ambiguous":
         if doc.cue_in("negative", s_lo, s_hi) or (hit.hi < s_hi and doc.cue_at("not_after", hit.hi)):
             return None
@@ -600,7 +684,8 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
     before = hit.lo - 1
     m.anaphoric = before >= s_lo and bool(doc.cue_at("anaphor", before))
     near = [i for i in [before] + list(range(hit.hi, min(hit.hi + 2, s_hi))) if i >= s_lo]
-    m.distinct = any(doc.cue_at("other_meeting", i) and not doc.in_date(doc.tokens[i].start) for i in near)
+    m.distinct = any(doc.cue_at("other_meeting", i) and not doc.in_date(doc.tokens[i].start)
+                     and not doc.cue_at("copula", i - 1) for i in near)  # الاجتماع هو الأول: a predicate
     clauses = _clause_scope(doc, lo, hi, cfg)
     scope = (doc.clauses[clauses[0]].start, doc.clauses[clauses[-1]].end)
     _read_arguments(doc, m, scope, _broad_scope(doc, lo, hi), cfg)
@@ -609,6 +694,10 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
         if h.form.realis != "-":
             m.realis, m.realis_strength = h.form.realis, 3
             break
+    if _cue_ends_before(doc, "negation", lo, s_lo, gap=1) or _cue_ends_before(doc, "cancelled", hit.lo, s_lo, gap=1):
+        return None  # لم يعقد الاجتماع، إلغاء القمة: no meeting took place (the schema has no negated realis)
+    if _cue_ends_before(doc, "intent", lo, s_lo, gap=3) or _cue_ends_before(doc, "hypothetical", lo, s_lo, gap=1):
+        m.realis, m.realis_strength = "planned", 3  # اتفقا على عقد اجتماع، إذا عقد الاجتماع
     if cls == "noun_plural" and m.bare:
         return None  # يعقد التحالف اجتماعات منتظمة: generic
     if not official:
@@ -621,7 +710,57 @@ def _mention(doc: _Doc, hit: _Hit, supports: list[_Hit], cfg: EventConfig) -> _M
         _genitive_place(doc, m, hit)
     if m.place is None or m.date is None:
         _sentence_arguments(doc, m, hit, cfg)
+    _city_of_facility(doc, m)
+    present = any(h.form.realis == "-" and h.form.cls not in _NOUN_CLASSES for h in [hit] + supports)
+    _fix_weekday(m, doc.published, present)
+    if _describes_the_reported_meeting(doc, hit, s_lo, s_hi):
+        m.anaphoric, m.distinct = True, False
+        m.date = m.date_value = m.date_iso = m.date_basis = m.place = None
+        m.place_set, m.virtual = frozenset(), False
+    _mark_sidelines(doc, m, hit, s_lo, s_hi)
     return m
+
+
+def _describes_the_reported_meeting(doc: _Doc, hit: _Hit, s_lo: int, s_hi: int) -> bool:
+    """في أول اجتماع من هذا المستوى … منذ تأسيس التحالف في شتنبر 2014، ويعد هذا أول اجتماع حضوري منذ
+    تفشي الجائحة، الاجتماع هو الأول للتحالف في الخليج: the meeting reported, described as a first;
+    the dates and places around it (since when, where never before) are its background."""
+    if hit.lo - 1 >= s_lo and doc.cue_at("first", hit.lo - 1) and doc.cue_in("since", hit.hi, s_hi):
+        return True
+    return hit.hi + 1 < s_hi and bool(doc.cue_at("copula", hit.hi)) and bool(doc.cue_at("first", hit.hi + 1))
+
+
+def _mark_sidelines(doc: _Doc, m: _Mention, hit: _Hit, s_lo: int, s_hi: int) -> None:
+    """وعلى هامش الاجتماع، التقى حسين نظيره: a meeting held beside another, in its sentence, is a
+    meeting of its own (never merged with it) whose place and day are the other's (set after
+    merging, :func:`_place_sidelines`), not those its clause repeats."""
+    for k in doc.cue_in("sidelines", s_lo, s_hi):
+        noun = k + doc.cue_at("sidelines", k)
+        if noun in doc.meeting_nouns and not hit.lo <= noun < hit.hi:
+            m.sidelines_of, m.distinct = noun, True
+            m.date = m.date_value = m.date_iso = m.date_basis = m.place = None
+            m.place_set, m.virtual = frozenset(), False
+            return
+
+
+def _place_sidelines(events: list["_Event"]) -> None:
+    """Give each meeting held on the sidelines of another the place and day of that other one."""
+    for event in events:
+        for m in event.mentions:
+            if m.sidelines_of is None:
+                continue
+            host = next((e for e in events if e is not event
+                         and any(x.trigger is not None and x.lo <= m.sidelines_of < x.hi for x in e.mentions)), None)
+            if host is None:
+                continue
+            dated = next((x for basis in ("explicit", "published") for x in host.mentions
+                          if x.date_iso and x.date_basis == basis), None) or \
+                next((x for x in host.mentions if x.date is not None), None)
+            if dated is not None:
+                m.date, m.date_value, m.date_iso, m.date_basis = dated.date, dated.date_value, dated.date_iso, dated.date_basis
+            placed = next((x for x in host.mentions if x.place is not None or x.virtual), None)
+            if placed is not None:
+                m.place, m.place_set, m.virtual = placed.place, placed.place_set, placed.virtual
 
 
 def _genitive_place(doc: _Doc, m: _Mention, hit: _Hit) -> None:
@@ -784,12 +923,19 @@ def _blocked(doc: _Doc, d: DateMention) -> bool:
     i = doc.token_at(d.start)
     if i is None:
         return False
-    return any(i - n >= 0 and doc.tokens[i - n].sentence == doc.tokens[i].sentence
-               and doc.cue_at("date_blocker", i - n) == n for n in (1, 2))
+    if any(i - n >= 0 and doc.tokens[i - n].sentence == doc.tokens[i].sentence
+           and doc.cue_at("date_blocker", i - n) == n for n in (1, 2)):
+        return True
+    # منذ تأسيس التحالف في شتنبر 2014: a since-phrase runs a few words, unless a meeting noun starts anew
+    for n in range(3, 6):
+        k = i - n
+        if k >= 0 and doc.tokens[k].sentence == doc.tokens[i].sentence and doc.cue_at("since", k):
+            return not any(k < j < i for j in doc.meeting_nouns)
+    return False
 
 
-def _set_date(m: _Mention, d: DateMention, published: dt.date | None) -> None:
-    resolved = resolve(d, published)
+def _set_date(m: _Mention, d: DateMention, published: dt.date | None, tense: str | None = None) -> None:
+    resolved = resolve(d, published, tense)
     explicit = d.year is not None and d.month is not None and d.day is not None
     m.date = d
     if resolved.date is not None and resolved.weekday_agrees is False and not explicit:
@@ -797,6 +943,53 @@ def _set_date(m: _Mention, d: DateMention, published: dt.date | None) -> None:
     m.date_value = resolved.value
     m.date_iso = resolved.date
     m.date_basis = None if resolved.date is None else ("explicit" if explicit else "published")
+
+
+def _bare_weekday(d: DateMention | None) -> bool:
+    """يوم الأربعاء، مساء الثلاثاء: a weekday and nothing else to place it in time."""
+    return d is not None and d.weekday is not None and d.month is None and d.relative_days is None \
+        and d.direction is None and d.year is None
+
+
+def _fix_weekday(m: _Mention, published: dt.date | None, present: bool = False) -> None:
+    """A bare weekday, once the mention's tense is known: the last such day on or before the
+    publication date for a meeting held, the next one on or after it for a planned meeting or one
+    told in the present tense with no other evidence (يلتقي الوزير يوم الخميس نظيره), else the
+    last one (module docstring)."""
+    if _bare_weekday(m.date) and m.date_iso is None:
+        ahead = m.realis == "planned" or (present and not m.realis_strength)
+        _set_date(m, m.date, published, "future" if ahead else "past")
+
+
+def _cue_ends_before(doc: _Doc, kind: str, lo: int, s_lo: int, gap: int = 0) -> bool:
+    """Whether a ``kind`` cue of the trigger's sentence ends right before word ``lo`` (at most
+    ``gap`` words between: لم يعقد بعد الاجتماع)."""
+    for k in range(max(s_lo, lo - 5), lo):
+        n = doc.cue_at(kind, k)
+        if n and lo - gap <= k + n <= lo:
+            return True
+    return False
+
+
+def _city_of_facility(doc: _Doc, m: _Mention) -> None:
+    """A facility (مقر وزارة الخارجية، قصر الصفا) gives way to the city the text puts it in: a
+    place of the same clause introduced after it (في مقر وزارة الخارجية في عمّان، بمكة المكرمة);
+    for a meeting that states no year of its own, else the dateline city that opens the body
+    (عمّان - ) or the city the lead's visitor arrived in (وصل … إلى بيروت)."""
+    place = m.place
+    if place is None or place["label"] != "FAC":
+        return
+    i = doc.token_at(place["start"])
+    clause = doc.clauses[doc.tokens[i].clause] if i is not None else None
+    city = None
+    if clause is not None:
+        city = next((e for e in doc.entities_in(place["end"], clause.end)
+                     if e["label"] in ("GPE", "LOC") and _locative(doc, e)), None)
+    if city is None and not m.dated:
+        city = doc.home_city
+    if city is not None:
+        m.place, m.place_set = city, m.place_set | {city["canonical"]}
+        m.participants = [p for p in m.participants if p["id"] != city["id"]]
 
 
 def _locative(doc: _Doc, e: dict) -> bool:
@@ -912,6 +1105,8 @@ def _lead_mention(doc: _Doc, found: list[_Mention], cfg: EventConfig) -> _Mentio
         return None
     m = _Mention(trigger=None, lo=b_lo, hi=b_lo + 1, sentence=0, cls="lead")
     _read_arguments(doc, m, broad, broad, cfg)
+    _city_of_facility(doc, m)
+    _fix_weekday(m, doc.published)
     if m.bare and m.date is None:
         return None
     return m
@@ -939,6 +1134,8 @@ class _Event:
         return len(self.mentions), -self.first
 
     def compatible(self, m: _Mention) -> bool:
+        if any(other.sidelines_of is not None for other in self.mentions) and not m.anaphoric:
+            return False  # a meeting on the sidelines is only ever referred back to (هذا اللقاء)
         for other in self.mentions:
             if m.date_value and other.date_value and not _compatible_dates(m.date_value, other.date_value):
                 return False
@@ -946,7 +1143,7 @@ class _Event:
                 return False
             if (m.virtual and other.place_set) or (other.virtual and m.place_set):
                 return False
-            if m.subtype and other.subtype and m.subtype != other.subtype and \
+            if m.subtype and other.subtype and m.subtype != other.subtype and not m.anaphoric and \
                     _SUBTYPE_FAMILY.get(m.subtype, m.subtype) != _SUBTYPE_FAMILY.get(other.subtype, other.subtype):
                 return False
             if m.realis_strength >= 2 and other.realis_strength >= 2 and m.realis != other.realis:
@@ -1044,11 +1241,12 @@ def _check_entities(body_text: str, entities: list[dict]) -> None:
 
 
 def extract_events(body_text: str, entities: list[dict], published: dt.date | None,
-                   config: EventConfig = DEFAULT_CONFIG) -> list[dict]:
+                   config: EventConfig = DEFAULT_CONFIG, headline: str | None = None) -> list[dict]:
     """Meeting events of one article body (module docstring: the rules).
 
     ``entities`` are the body's entity mentions (offsets into ``body_text``); ``published`` the
-    publication date or None. Returns event dicts per ``$defs/event``, ids E1… in text order.
+    publication date or None; ``headline`` the page's headline or None, read only to complete the
+    main meeting (stage 7). Returns event dicts per ``$defs/event``, ids E1… in text order.
 
     >>> text = "اجتمع وزراء خارجية دول التحالف أمس الأربعاء في واشنطن."
     >>> wash = {"id": "T1", "start": 47, "end": 53, "text": "واشنطن", "label": "GPE",
@@ -1061,9 +1259,49 @@ def extract_events(body_text: str, entities: list[dict], published: dt.date | No
         return []
     doc = _Doc(body_text, entities, published)
     events = _merge(_mentions(doc, config))
+    _place_sidelines(events)
     events.sort(key=lambda e: min(m.position for m in e.real))
     main = _main_event(doc, events)
+    if headline and main is not None:
+        _complete_from_headline(main, headline, published)
     return [_to_dict(event, n, "main" if event is main else "mentioned", doc) for n, event in enumerate(events, 1)]
+
+
+def _complete_from_headline(main: _Event, headline: str, published: dt.date | None) -> None:
+    """Stage 7: the headline completes the main meeting, never makes one. Event offsets point into
+    the body, so a meeting only the headline names cannot be stored; but a headline often states
+    what the body leaves to it (روما تستضيف الإثنين المقبل أول اجتماع وزاري): its date fills a main
+    meeting without one, and its tense or realis cue settles a main meeting the body gives no
+    realis evidence for. A headline naming a meeting that contradicts the body adds nothing."""
+    has_date = any(x.date is not None for x in main.mentions)
+    has_realis = any(x.realis_strength for x in main.mentions)
+    if has_date and has_realis:
+        return  # the body says it all (most pages): the headline is not even read
+    hdoc = _Doc(headline, [], published)
+    hits = _find_triggers(hdoc)
+    if not any(hit.form.cls != "support" for hit in hits):
+        return  # a headline about something else says nothing of this meeting
+    m = _Mention(trigger=None, lo=0, hi=1, sentence=0, cls="headline")
+    tenses = [h.form.realis for h in hits if h.form.realis != "-"]
+    cues = [kind for kind in ("planned", "actual") if hdoc.cue_in(kind, 0, len(hdoc.tokens))]
+    evidence = tenses[:1] or cues[:1]
+    if evidence:
+        m.realis, m.realis_strength = evidence[0], 1
+    dates = hdoc.dates
+    if dates:
+        _set_date(m, dates[0], published)
+        d = dates[0]
+        if d.direction == "next" or (d.relative_days or 0) > 0:
+            m.realis, m.realis_strength = "planned", 1
+        elif d.direction == "last" or (d.relative_days or 0) < 0:
+            m.realis, m.realis_strength = "actual", 1
+    _fix_weekday(m, published)
+    if has_date or not main.compatible(m):
+        m.date = m.date_value = m.date_iso = m.date_basis = None
+    if has_realis:
+        m.realis, m.realis_strength = None, 0
+    if m.date is not None or m.realis_strength:
+        main.mentions.append(m)
 
 
 def _main_event(doc: _Doc, events: list[_Event]) -> _Event | None:

@@ -138,7 +138,7 @@ def process_page(path: Path, counts: CorpusLineCounts, cfg: BuildConfig) -> Page
         events = [event_extractor.complete_event(e, entities) for e in events]
     else:
         entities = entity_annotator.annotate_entities(body_text, published, meta.publisher)
-        events = event_extractor.extract_events(body_text, entities, published)
+        events = event_extractor.extract_events(body_text, entities, published, headline=meta.title)
 
     record = {
         "id": page.id,

@@ -10,7 +10,8 @@ line instead. The cascade, in the order :func:`segment` runs it:
    (``data/boilerplate_cues.tsv``), copies of an earlier line of the same page, and lines that many
    pages of the corpus share (:class:`CorpusLineCounts`).
 2. ``body_blocks``: runs of prose lines, which may hold a short subheading between two paragraphs.
-   Cue lines, copies and tickers break a run.
+   Cue lines, copies and tickers break a run. Whole sentences just before a run's first prose
+   line start it too: a dense lead (names, places, dates) can fall below the prose test.
 3. ``choose_body``: the block with the most prose is the article; a block standing after a
    related-articles or comments cue counts for less (teasers of other articles are prose too). Other
    blocks join the body only when their vocabulary continues the main block's (an article cut by
@@ -324,7 +325,7 @@ def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line
         # a box inside the article.
         if line.cue in ("related", "widget", "share") and len(_cue_text_of_view(view).split()) > len(_cue_text(_matched_phrase(text, cfg)).split()) + 1:
             line.section, line.inline = False, True
-    elif _is_caption_view(view, words, cfg):
+    elif _is_caption_view(view, words, cfg) and not _dated_dateline(line):
         line.cue = "caption"
     elif line.words <= cfg.caption_max_words and _COPYRIGHT.search(view):
         line.cue = "footer"
@@ -336,6 +337,13 @@ def describe_line(index: int, start: int, text: str, cfg: SegmentConfig) -> Line
         and (line.ends_sentence or line.words >= cfg.prose_unpunctuated_min_words)
     )
     return line
+
+
+def _dated_dateline(line: Line) -> bool:
+    """"الدوحة - قنا | 26/02/2023 09:12 ص": a dateline naming an agency, with the full date, is the
+    byline, not a picture credit (the agency name is also a caption cue)."""
+    head = line.text.split("|", 1)[0].strip()
+    return bool(_DATELINE.match(head)) and any(m.year and m.month and m.day for m in line.dates)
 
 
 def describe_lines(raw_text: str, cfg: SegmentConfig, corpus: CorpusLineCounts | None = None) -> list[Line]:
@@ -389,6 +397,8 @@ def body_blocks(lines: list[Line], cfg: SegmentConfig) -> list[list[int]]:
             elif current:
                 blocks.append(current)
                 current = []
+            else:
+                current.extend(_lead_paragraphs(lines, pending, cfg))
             pending, rows = [], []
             current.append(i)
         elif current and line.cue is None and line.copy_of is None and _is_table_row(line.text):
@@ -407,6 +417,20 @@ def body_blocks(lines: list[Line], cfg: SegmentConfig) -> list[list[int]]:
     if current:
         blocks.append(current)
     return blocks
+
+
+def _lead_paragraphs(lines: list[Line], pending: list[int], cfg: SegmentConfig) -> list[int]:
+    """The lines just before a run's first prose line that are whole sentences of prose length:
+    the article's lead, which a dense news opening (names, places, dates and few function words:
+    "احتضنت العاصمة الإيطالية روما، اليوم الاثنين، اجتماعا وزاريا …") keeps below the prose test.
+    A headline has no final stop and a byline is no pending line, so neither is taken."""
+    lead: list[int] = []
+    for j in reversed(pending):
+        line = lines[j]
+        if not (line.ends_sentence and line.words >= cfg.prose_min_words and not line.teaser):
+            break
+        lead.append(j)
+    return sorted(lead)
 
 
 _CELL_SPLIT = re.compile(r"\t+| {2,}")
@@ -486,10 +510,12 @@ def _byline_evidence(line: Line, cfg: SegmentConfig) -> int:
 
     Chrome lines are excluded: a "last updated" stamp or a widget's date is not the article's.
     """
-    if line.words > cfg.byline_max_words or line.prose or line.cue is not None:
+    if line.words > 2 * cfg.byline_max_words or line.prose or line.cue is not None:
         return 0
     dated = any(m.year or m.relative_days is not None for m in line.dates)
     cued = bool(_BYLINE_CUE.search(line.view)) or bool(_DATELINE.match(line.text))
+    if line.words > cfg.byline_max_words and not (dated and _BYLINE_CUE.search(line.view)):
+        return 0  # a long line is a byline only with both a cue and a date (… | نُشر في: … | آخر تحديث: …)
     return 2 * dated + cued
 
 
