@@ -17,12 +17,13 @@ from akhbar.links import LinkConfig
 from akhbar.schema import DOCUMENT_SCHEMA, load_schema
 from akhbar.write import SPLIT, iter_rows, write_bytes_atomic
 
-CONFIG_ORDER = ("documents", "entities", "events", "links")
+CONFIG_ORDER = ("documents", "entities", "events", "links", "ner")
 CONFIG_PURPOSE = {
     "documents": "one record per page: raw text, body, boilerplate, metadata, entities, events",
     "entities": "one row per entity mention (document_id, offsets into body_text, label, canonical, source)",
     "events": "one row per meeting-event mention (document_id, trigger, date, place, participants, event_key)",
     "links": "one row per pair of documents: exact_duplicate, near_duplicate, same_event",
+    "ner": "one row per sentence of body_text: tokens, BIO ner_tags (ClassLabel), token offsets into body_text",
 }
 LICENSE_NOTE = (
     "The annotations, code and card are released under CC BY 4.0. The article texts remain the "
@@ -266,7 +267,12 @@ for e in doc["entities"]:
     assert doc["body_text"][e["start"]:e["end"]] == e["text"]
 unique = docs.filter(lambda r: r["id"] == r["dedup_cluster"])  # one copy of each text
 mentions = load_dataset("dataset", "entities", split="train")   # one row per mention
+sentences = load_dataset("dataset", "ner", split="train")       # tokens and BIO ner_tags
 ```
+
+The flat configs join on `document_id`: an entity is identified by `(document_id, id)` (its id,
+`T1`, `T2`…, is unique within its document only), and an event's `place` and `participants` name
+entities of the same document, so join `events` to `entities` on `(document_id, id)`.
 
 ## Contents
 
@@ -331,6 +337,33 @@ Scores count non-space characters.
 ### Annotation guidelines
 
 {_guidelines()}
+
+### Token classification: the `ner` config
+
+One row per sentence of `body_text`: `document_id`, `sentence` (its position, from 0), `tokens`,
+`ner_tags` (a `List(ClassLabel)` of BIO tags: `O`, then `B-X` and `I-X` for each entity label X
+in the schema's order, listed in the `dataset_info` of the YAML header of `dataset/README.md`)
+and `token_starts` / `token_ends`, each token's offsets into `body_text`
+(`tokens[i] == body_text[token_starts[i]:token_ends[i]]`).
+
+Tokenisation (`akhbar.tokens`): a token is a run of letters and digits with the marks written on
+them (harakat, superscript alef, tatweel), or a single other non-space character; proclitics stay
+on their word (`بالرباط` is one token) unless an entity edge falls inside the word, where the
+token is cut (`ب` + `الرباط`), which is where the guidelines put the span (rule 2). So every entity
+is a whole number of tokens and the tags give back every entity span exactly. A sentence ends at a
+line break or at `. ! ? ؟ …` followed by white space, but never inside an entity.
+
+```python
+ner = load_dataset("dataset", "ner", split="train")
+names = ner.features["ner_tags"].feature.names     # ['O', 'B-PERS', 'I-PERS', ...]
+print([(t, names[g]) for t, g in zip(ner[0]["tokens"], ner[0]["ner_tags"])])
+```
+
+Labels stay strings in `documents`, `entities` and `events` (`label`, `subtype`, `realis`, `role`,
+boilerplate `label`): those configs hold the records of `schema/document.schema.json`, where they are
+string enums that the annotation files, `akhbar validate` and every reader share; a `ClassLabel`
+would store integers and change the type of published columns. The closed sets are in the schema
+(`entity_label`, `event_subtype`, `boilerplate_label`); `ner_tags` is the `ClassLabel` over them.
 
 ## Events
 

@@ -27,6 +27,7 @@ from datasets import Features, List, Value
 from akhbar import entities as entity_annotator
 from akhbar import events as event_extractor
 from akhbar.card import CONFIG_ORDER, CONFIG_PURPOSE, LICENSE_NOTE
+from akhbar.ner import NER_DESCRIPTIONS
 from akhbar.schema import DOCUMENT_SCHEMA, load_schema
 from akhbar.validate import CARD, CROISSANT, config_features, data_files, file_sha256, front_matter
 
@@ -91,7 +92,7 @@ DESCRIPTION = (
 
 #: Keys of each record set: what identifies one row.
 KEYS = {"documents": ["id"], "entities": ["document_id", "id"], "events": ["document_id", "id"],
-        "links": ["source", "target", "relation"]}
+        "links": ["source", "target", "relation"], "ner": ["document_id", "sentence"]}
 
 RAI = {
     "rai:dataCollection": (
@@ -165,6 +166,8 @@ def _descriptions(config: str) -> dict[str, str]:
     schema = load_schema(DOCUMENT_SCHEMA)
     if config == "documents":
         return {name: prop.get("description", "") for name, prop in schema["properties"].items()}
+    if config == "ner":
+        return dict(NER_DESCRIPTIONS)
     definition = {"entities": "entity", "events": "event"}.get(config)
     described = {"document_id": "The id of the document (documents config) this row belongs to."}
     if definition:
