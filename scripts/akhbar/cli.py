@@ -417,5 +417,73 @@ def annotate(pages: tuple[Path, ...], as_json: bool, max_bytes: int | None) -> N
         _fail(str(err))
 
 
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["conll", "brat", "labelstudio", "spacy"]), required=True,
+              help="conll: ner.conll (token TAB BIO tag); brat: <id>.txt/.ann/.akhbar.json + annotation.conf; "
+                   "labelstudio: tasks.json + labeling_config.xml; spacy: ner.spacy, a DocBin (needs akhbar[spacy]).")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder the files are written into (made if missing).")
+@click.option("--dataset", type=click.Path(path_type=Path), default=Path("dataset"), show_default=True,
+              help="The built dataset whose documents are exported.")
+@click.option("--seeds", type=click.Path(path_type=Path), default=None,
+              help="Export the records the build's per-page steps make from this seeds folder instead of --dataset.")
+def export(fmt: str, out: Path, dataset: Path, seeds: Path | None) -> None:
+    """Write the entities of every document in a format annotation tools or NER trainers read.
+
+    Tools are shown each document's body_text. brat and Label Studio files also carry what
+    `akhbar import` needs to bring corrections back into seeds/<id>.ann.json (the page's sha256 and
+    body spans, canonical names, the events, which travel unchanged).
+
+    \b
+    Example:
+        akhbar export --format labelstudio --out /tmp/ls     # import tasks.json into Label Studio
+        akhbar export --format conll --out /tmp/conll
+        akhbar export --format brat --seeds seeds --out /tmp/brat
+    """
+    from akhbar.export import ExportError, dataset_records, export_records, seed_records
+
+    records = seed_records(seeds) if seeds is not None else dataset_records(dataset)
+    try:
+        written = export_records(records, fmt, out)
+    except (ExportError, InputError) as err:
+        _fail(str(err))
+    click.echo(f"Wrote {len(written)} file(s) into {out}.")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["labelstudio", "brat"]), required=True,
+              help="labelstudio: a JSON export of tasks made by `akhbar export`; brat: <id>.ann files (with <id>.txt and <id>.akhbar.json beside them).")
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="The seeds folder whose <id>.ann.json files are written.")
+@click.option("--status", type=click.Choice(["gold", "draft"]), default=None,
+              help="Status of the written files.  [default: the one chosen in Label Studio, else the exported one]")
+def import_(files: tuple[Path, ...], fmt: str, seeds: Path, status: str | None) -> None:
+    """Write corrected annotations from brat or Label Studio back into seeds/<id>.ann.json.
+
+    Entity spans, labels and canonical names come from the tool; offsets are mapped from the body
+    text back to raw_text. A span outside the text, differing from its slice, across a paragraph
+    break or with an unknown label refuses the import, naming the file, the document and the span;
+    then nothing is written.
+
+    \b
+    Example:
+        akhbar import --format labelstudio ~/Downloads/project-1-export.json --status gold
+        akhbar import --format brat /tmp/brat/*.ann
+        akhbar validate --seeds seeds && akhbar build
+    """
+    from akhbar.importer import ImportFailed, import_files
+
+    with _locked(seeds):
+        try:
+            written = import_files(list(files), fmt, seeds, status)
+        except ImportFailed as err:
+            for problem in err.problems:
+                click.echo(f"Error: {problem}", err=True)
+            _fail(f"nothing was imported: {seeds} is unchanged.")
+    for path in written:
+        click.echo(f"Wrote {path}")
+    click.echo(f"Imported {len(written)} document(s). Next: `akhbar validate --seeds {seeds}` and `akhbar build`.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
