@@ -485,5 +485,32 @@ def import_(files: tuple[Path, ...], fmt: str, seeds: Path, status: str | None) 
     click.echo(f"Imported {len(written)} document(s). Next: `akhbar validate --seeds {seeds}` and `akhbar build`.")
 
 
+@main.command()
+@click.option("--dataset", type=click.Path(path_type=Path), default=Path("dataset"), show_default=True,
+              help="The built dataset to show.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Folder of the site: index.html and doc/<id>.html (made if missing).")
+def view(dataset: Path, out: Path) -> None:
+    """Write a static HTML site to look at every document with its layers (no network needed).
+
+    index.html lists the documents (title, publisher, date, duplicate cluster); each document's page,
+    right to left, shows the body with entities highlighted by label and a legend, the events with
+    their arguments linked to their spans, links to duplicates and same-event reports, and the raw
+    page with its boilerplate greyed and labelled.
+
+    \b
+    Example:
+        akhbar view --out /tmp/akhbar-site && xdg-open /tmp/akhbar-site/index.html
+    """
+    from akhbar.site import build_site
+
+    if not (dataset / "data" / "documents").is_dir():
+        _fail(f"{dataset}: not a built dataset (no data/documents/); run `akhbar build` first")
+    if out.exists() and not out.is_dir():
+        _fail(f"{out}: the output path is a file, not a folder")
+    written = build_site(dataset, out)
+    click.echo(f"Wrote {len(written)} pages; open {out / 'index.html'}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
