@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from akhbar import __version__
+from akhbar.about import LICENSE, LICENSE_SECTION, bibtex
 from akhbar.links import LinkConfig
 from akhbar.schema import DOCUMENT_SCHEMA, load_schema
 from akhbar.write import SPLIT, iter_rows, write_bytes_atomic
@@ -25,11 +26,6 @@ CONFIG_PURPOSE = {
     "links": "one row per pair of documents: exact_duplicate, near_duplicate, same_event",
     "ner": "one row per sentence of body_text: tokens, BIO ner_tags (ClassLabel), token offsets into body_text",
 }
-LICENSE_NOTE = (
-    "The annotations, code and card are released under CC BY 4.0. The article texts remain the "
-    "property of their publishers; they are redistributed for non-commercial research on Arabic "
-    "language technology, with the publisher named on every record. Ask for removal by opening an issue."
-)
 
 
 def _front_matter(writers: dict) -> dict:
@@ -49,7 +45,7 @@ def _front_matter(writers: dict) -> dict:
     size = "n<1K" if n < 1000 else "1K<n<10K" if n < 10_000 else "10K<n<100K" if n < 100_000 else "100K<n<1M" if n < 1_000_000 else "1M<n<10M"
     return {
         "language": ["ar"],
-        "license": "cc-by-4.0",
+        "license": LICENSE,
         "pretty_name": "Akhbar",
         "size_categories": [size],
         "task_categories": ["token-classification", "text-classification"],
@@ -406,9 +402,15 @@ The articles report on terrorism (Daesh / ISIS) and counter-terrorism and name p
 (ministers, officials). No private individuals are annotated on purpose. Texts are as published and
 may contain the publishers' own framing.
 
-## License
+## License and citation
 
-{LICENSE_NOTE}
+{LICENSE_SECTION}
+
+Cite the dataset as:
+
+```bibtex
+{bibtex(release["version"] if release else None, release["date"][:4] if release else None)}
+```
 
 {stats['warnings']} documents carry input warnings (see the `warnings` field).
 """
