@@ -166,3 +166,16 @@ def test_export_from_seeds_and_errors(runner, tmp_path):
     assert len(list((tmp_path / "b").glob("*.ann"))) == len(list(SEEDS.glob("*.txt")))
     result = runner.invoke(main, ["export", "--format", "conll", "--dataset", str(tmp_path / "none"), "--out", str(tmp_path / "c")])
     assert result.exit_code == 1 and "not a built dataset" in result.output
+
+
+def test_an_entity_an_event_needs_cannot_be_deleted_in_the_tool(built, runner, tmp_path, seeds):
+    path, tasks = edited_tasks(built, runner, tmp_path)
+    record = next(r for r in iter_rows(built, "documents") if r["events"] and r["events"][0]["participants"])
+    needed = record["events"][0]["participants"][0]
+    [task] = [t for t in tasks if t["data"]["document"] == record["id"]]
+    task["annotations"][0]["result"] = [r for r in task["annotations"][0]["result"] if r["id"] != needed]
+    path.write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")
+    result = run_import(runner, "labelstudio", seeds, path)
+    assert result.exit_code == 1
+    assert f"Error: {path}: document {record['id']}: $.events[0].participants[0]: refers to entity {needed!r}, " \
+           "which the file does not define" in result.output.splitlines()

@@ -1,7 +1,6 @@
 """The ner config: sentences of body_text, tokens cut at entity edges, BIO tags as a ClassLabel."""
 
 import datasets
-import pytest
 
 from akhbar.ner import body_tokens, ner_features, ner_rows, tag_names
 from akhbar.write import iter_rows

@@ -441,9 +441,11 @@ def export(fmt: str, out: Path, dataset: Path, seeds: Path | None) -> None:
     """
     from akhbar.export import ExportError, dataset_records, export_records, seed_records
 
+    from tqdm import tqdm
+
     records = seed_records(seeds) if seeds is not None else dataset_records(dataset)
     try:
-        written = export_records(records, fmt, out)
+        written = export_records(tqdm(records, desc="export", unit="doc", disable=not sys.stderr.isatty()), fmt, out)
     except (ExportError, InputError) as err:
         _fail(str(err))
     click.echo(f"Wrote {len(written)} file(s) into {out}.")
@@ -508,7 +510,7 @@ def view(dataset: Path, out: Path) -> None:
         _fail(f"{dataset}: not a built dataset (no data/documents/); run `akhbar build` first")
     if out.exists() and not out.is_dir():
         _fail(f"{out}: the output path is a file, not a folder")
-    written = build_site(dataset, out)
+    written = build_site(dataset, out, progress=sys.stderr.isatty())
     click.echo(f"Wrote {len(written)} pages; open {out / 'index.html'}")
 
 

@@ -23,14 +23,14 @@ from typing import Callable, Iterable, Iterator
 
 from akhbar.gold import GOLD, BodyProjection
 from akhbar.ner import body_tokens, entity_labels, ner_rows, tag_names
+from akhbar.schema import ANNOTATIONS_SCHEMA, load_schema
 from akhbar.write import iter_rows
 
 FORMATS = ("conll", "brat", "labelstudio", "spacy")
 #: The Label Studio control names of the exported labeling config.
 LS_LABELS, LS_TEXT, LS_STATUS = "label", "text", "status"
-#: Fields of an event as annotation files hold them (``schema/annotations.schema.json``).
-ANNOTATION_EVENT_FIELDS = ("id", "type", "subtype", "trigger", "date", "date_text", "realis", "place", "virtual",
-                           "participants", "attendance", "role")
+#: Fields of an event as annotation files hold them, in the schema's order.
+ANNOTATION_EVENT_FIELDS = tuple(load_schema(ANNOTATIONS_SCHEMA)["properties"]["events"]["items"]["properties"])
 
 
 class ExportError(Exception):

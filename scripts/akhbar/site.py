@@ -18,6 +18,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
+from tqdm import tqdm
+
 from akhbar.ner import entity_labels
 from akhbar.write import iter_rows, write_bytes_atomic
 
@@ -179,7 +181,7 @@ def index_page(records: Iterable[dict], titles: dict) -> str:
     return _page("Akhbar", f"<h1>Akhbar: {len(rows)} documents</h1>\n{table}")
 
 
-def build_site(root: Path, out: Path) -> list[Path]:
+def build_site(root: Path, out: Path, progress: bool = False) -> list[Path]:
     """Write the site of the built dataset ``root`` into ``out``; return the files written."""
     out.mkdir(parents=True, exist_ok=True)
     titles, summary = {}, []
@@ -193,7 +195,7 @@ def build_site(root: Path, out: Path) -> list[Path]:
     written = [out / "index.html"]
     write_bytes_atomic(written[0], index_page(summary, titles).encode("utf-8"))
     (out / DOCS).mkdir(exist_ok=True)
-    for record in iter_rows(root, "documents"):
+    for record in tqdm(iter_rows(root, "documents"), total=len(summary), desc="view", unit="page", disable=not progress):
         path = out / DOCS / f"{record['id']}.html"
         write_bytes_atomic(path, document_page(record, by_doc[record["id"]], titles).encode("utf-8"))
         written.append(path)
