@@ -55,3 +55,9 @@ def test_annotate_text_from_python():
     assert record["id"] == "my_page" and record["title"]
     assert record["entities"] and all(e["source"].startswith("auto:") for e in record["entities"])
     assert list(schema_problems(record)) == []
+
+
+def test_every_new_command_has_help_with_an_example(runner):
+    for command in ("annotate", "export", "import", "view"):
+        result = runner.invoke(main, [command, "--help"])
+        assert result.exit_code == 0 and "Example:" in result.output and f"akhbar {command} " in result.output, command

@@ -179,3 +179,40 @@ def test_an_entity_an_event_needs_cannot_be_deleted_in_the_tool(built, runner, t
     assert result.exit_code == 1
     assert f"Error: {path}: document {record['id']}: $.events[0].participants[0]: refers to entity {needed!r}, " \
            "which the file does not define" in result.output.splitlines()
+
+
+def test_label_studio_offsets_counted_in_utf16_after_an_emoji_are_read_back():
+    from akhbar.importer import ToolDocument, _code_points
+
+    text = "خبر 📰 عاجل من الرباط"
+    doc = ToolDocument(Path("x.json"), {"document": "d"}, text)
+    start = text.index("الرباط")
+    as_code_points = {"id": "T1", "start": start, "end": start + 6, "text": "الرباط", "label": "GPE", "canonical": None}
+    assert _code_points(doc, as_code_points) == as_code_points
+    as_utf16 = {**as_code_points, "start": start + 1, "end": start + 7}  # what JavaScript counts
+    assert _code_points(doc, as_utf16) == as_code_points
+    wrong = {**as_code_points, "start": start + 3, "end": start + 9}
+    assert _code_points(doc, wrong) == wrong  # left for the misalignment check to refuse
+
+
+def test_a_failed_export_leaves_the_folder_as_it_was(built, tmp_path, monkeypatch):
+    from akhbar import export as exporter
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep", encoding="utf-8")
+    calls = []
+
+    def failing(record):
+        calls.append(record["id"])
+        if len(calls) == 2:
+            raise exporter.ExportError("stop")
+        return ""
+
+    monkeypatch.setattr(exporter, "brat_ann", failing)
+    with pytest.raises(exporter.ExportError):
+        exporter.export_records(exporter.dataset_records(built), "brat", out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"] and [p.name for p in out.iterdir()] == ["mine.txt"]
+    monkeypatch.undo()
+    written = exporter.export_records(exporter.dataset_records(built), "brat", out)
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "keep" and all(p.parent == out for p in written)

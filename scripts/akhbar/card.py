@@ -347,7 +347,10 @@ them (harakat, superscript alef, tatweel), or a single other non-space character
 on their word (`بالرباط` is one token) unless an entity edge falls inside the word, where the
 token is cut (`ب` + `الرباط`), which is where the guidelines put the span (rule 2). So every entity
 is a whole number of tokens and the tags give back every entity span exactly. A sentence ends at a
-line break or at `. ! ? ؟ …` followed by white space, but never inside an entity.
+line break or at `. ! ? ؟ …` followed by white space, but never inside an entity. Because those
+cuts follow the annotation, new text tokenised the same way (`akhbar.tokens.tokenize`) keeps such
+words whole: a word-level tagger sees `ب` + `الرباط` in training and `بالرباط` at prediction, so
+score predictions on character spans (the offsets), or split proclitics before tagging.
 
 ```python
 ner = load_dataset("dataset", "ner", split="train")

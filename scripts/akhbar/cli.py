@@ -440,13 +440,14 @@ def export(fmt: str, out: Path, dataset: Path, seeds: Path | None) -> None:
         akhbar export --format brat --seeds seeds --out /tmp/brat
     """
     from akhbar.export import ExportError, dataset_records, export_records, seed_records
+    from akhbar.pipeline import RecordError
 
     from tqdm import tqdm
 
     records = seed_records(seeds) if seeds is not None else dataset_records(dataset)
     try:
         written = export_records(tqdm(records, desc="export", unit="doc", disable=not sys.stderr.isatty()), fmt, out)
-    except (ExportError, InputError) as err:
+    except (ExportError, InputError, RecordError) as err:
         _fail(str(err))
     click.echo(f"Wrote {len(written)} file(s) into {out}.")
 

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 from akhbar.gold import GOLD, BodyProjection
 from akhbar.ner import body_tokens, entity_labels, ner_rows, tag_names
 from akhbar.schema import ANNOTATIONS_SCHEMA, load_schema
-from akhbar.write import iter_rows
+from akhbar.write import iter_rows, move_files, staging_dir
 
 FORMATS = ("conll", "brat", "labelstudio", "spacy")
 #: The Label Studio control names of the exported labeling config.
@@ -64,8 +64,11 @@ def sidecar(record: dict) -> dict:
     events = []
     for event in record["events"]:
         out = {k: event[k] for k in ANNOTATION_EVENT_FIELDS}
-        start, end = to_raw(event["trigger"]["start"], event["trigger"]["end"])
-        out["trigger"] = {"start": start, "end": end, "text": event["trigger"]["text"]}
+        raw = to_raw(event["trigger"]["start"], event["trigger"]["end"])
+        if raw is None:
+            raise ExportError(f"{record['id']}: event {event['id']}: its trigger {event['trigger']['text']!r} crosses a "
+                              "paragraph break, so it has no place in an annotation file")
+        out["trigger"] = {"start": raw[0], "end": raw[1], "text": event["trigger"]["text"]}
         if event["date_basis"] == "duplicate":  # dated by the link step, not by the annotation
             out["date"] = None
         events.append(out)
@@ -230,5 +233,5 @@ def export_records(records: Iterable[dict], fmt: str, out: Path) -> list[Path]:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out}: the output path is a file, not a folder")
-    out.mkdir(parents=True, exist_ok=True)
-    return WRITERS[fmt](records, out)
+    with staging_dir(out) as staged:  # a failed export leaves ``out`` as it was
+        return move_files(WRITERS[fmt](records, staged), staged, out)

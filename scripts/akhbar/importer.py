@@ -107,6 +107,31 @@ def read_brat(path: Path) -> ToolDocument:
     return doc
 
 
+def _from_utf16(text: str, offset: int) -> int | None:
+    """The string index of a UTF-16 code-unit ``offset`` into ``text`` (None when it splits a
+    character): what JavaScript counts, where a character outside the BMP (an emoji) is two."""
+    units = 0
+    for index, char in enumerate(text):
+        if units >= offset:
+            return index if units == offset else None
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(text) if units == offset else None
+
+
+def _code_points(doc: ToolDocument, entity: dict) -> dict:
+    """``entity`` with offsets in code points. Label Studio versions differ: some count UTF-16 code
+    units, which differ after a character outside the BMP; the offsets are read as UTF-16 only
+    when they do not fit the region's text as code points and do as UTF-16."""
+    start, end = entity["start"], entity["end"]
+    if not (isinstance(start, int) and isinstance(end, int)) or doc.text[start:end] == entity["text"] \
+            or all(ord(c) <= 0xFFFF for c in doc.text):
+        return entity
+    start16, end16 = _from_utf16(doc.text, start), _from_utf16(doc.text, end)
+    if start16 is not None and end16 is not None and doc.text[start16:end16] == entity["text"]:
+        return {**entity, "start": start16, "end": end16}
+    return entity
+
+
 def _latest_annotation(task: dict) -> dict | None:
     annotations = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
     return annotations[-1] if annotations else None
@@ -139,8 +164,9 @@ def read_labelstudio(path: Path) -> Iterator[ToolDocument]:
                     doc.problem(f"region {result.get('id')} has {len(labels)} labels; an entity has one")
                     continue
                 canonical = (result.get("meta") or {}).get("text") or [None]
-                doc.entities.append({"id": str(result.get("id")), "start": value.get("start"), "end": value.get("end"),
-                                     "text": value.get("text"), "label": labels[0], "canonical": canonical[0] or None})
+                doc.entities.append(_code_points(doc, {
+                    "id": str(result.get("id")), "start": value.get("start"), "end": value.get("end"),
+                    "text": value.get("text"), "label": labels[0], "canonical": canonical[0] or None}))
         yield doc
 
 

@@ -21,7 +21,7 @@ from typing import Iterable
 from tqdm import tqdm
 
 from akhbar.ner import entity_labels
-from akhbar.write import iter_rows, write_bytes_atomic
+from akhbar.write import iter_rows, move_files, staging_dir
 
 #: The folder of the document pages, beside index.html.
 DOCS = "doc"
@@ -182,8 +182,13 @@ def index_page(records: Iterable[dict], titles: dict) -> str:
 
 
 def build_site(root: Path, out: Path, progress: bool = False) -> list[Path]:
-    """Write the site of the built dataset ``root`` into ``out``; return the files written."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the site of the built dataset ``root`` into ``out`` (pages of the same names are
+    replaced, a failed run leaves ``out`` as it was); return the files written."""
+    with staging_dir(out) as staged:
+        return move_files(_write_site(root, staged, progress), staged, out)
+
+
+def _write_site(root: Path, out: Path, progress: bool) -> list[Path]:
     titles, summary = {}, []
     for r in iter_rows(root, "documents", columns=["id", "title", "publisher", "published", "dedup_cluster", "entities", "events"]):
         titles[r["id"]] = r["title"]
@@ -193,10 +198,10 @@ def build_site(root: Path, out: Path, progress: bool = False) -> list[Path]:
         by_doc[link["source"]].append(link)
         by_doc[link["target"]].append(link)
     written = [out / "index.html"]
-    write_bytes_atomic(written[0], index_page(summary, titles).encode("utf-8"))
+    written[0].write_text(index_page(summary, titles), encoding="utf-8")
     (out / DOCS).mkdir(exist_ok=True)
     for record in tqdm(iter_rows(root, "documents"), total=len(summary), desc="view", unit="page", disable=not progress):
         path = out / DOCS / f"{record['id']}.html"
-        write_bytes_atomic(path, document_page(record, by_doc[record["id"]], titles).encode("utf-8"))
+        path.write_text(document_page(record, by_doc[record["id"]], titles), encoding="utf-8")
         written.append(path)
     return written
