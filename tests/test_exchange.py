@@ -216,3 +216,28 @@ def test_a_failed_export_leaves_the_folder_as_it_was(built, tmp_path, monkeypatc
     monkeypatch.undo()
     written = exporter.export_records(exporter.dataset_records(built), "brat", out)
     assert (out / "mine.txt").read_text(encoding="utf-8") == "keep" and all(p.parent == out for p in written)
+
+
+def test_spacy_export_trains_a_blank_arabic_pipeline(built, runner, tmp_path):
+    """The DocBin is training data as spaCy reads it: a few epochs of a blank Arabic NER over its
+    sentences lower the loss severalfold."""
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+    from spacy.training import Example
+    from spacy.util import fix_random_seed, minibatch
+
+    fix_random_seed(0)
+    out = export(runner, built, "spacy", tmp_path / "spacy")
+    nlp = spacy.blank("ar")
+    nlp.add_pipe("ner")
+    docs = DocBin().from_disk(out / "ner.spacy").get_docs(nlp.vocab)
+    examples = [Example(nlp.make_doc(sent.text), sent.as_doc()) for doc in docs for sent in doc.sents]
+    optimizer = nlp.initialize(lambda: examples)
+    assert set(nlp.get_pipe("ner").labels) == {e.label_ for ex in examples for e in ex.reference.ents}
+    losses = []
+    for _ in range(5):
+        epoch = {}
+        for batch in minibatch(examples, 8):
+            nlp.update(batch, sgd=optimizer, losses=epoch, drop=0.1)
+        losses.append(float(epoch["ner"]))
+    assert losses[-1] < losses[0] / 3, losses

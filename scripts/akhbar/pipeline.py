@@ -9,6 +9,7 @@
               metadata  → title, publisher, published                  akhbar.metadata
               entities  → gold (seeds/<id>.ann.json) or automatic      akhbar.gold / akhbar.entities
               events    → gold or automatic meetings                    akhbar.gold / akhbar.events
+              ner rows  → sentences, tokens, BIO tags of the body           akhbar.ner
               validate  → the record against schema/document.schema.json
               sign      → exact key + MinHash signature of body_text   akhbar.links
             records stream to Parquet shards in a staging folder, keys and signatures to a
@@ -78,6 +79,7 @@ class PageResult:
     record: dict
     exact_key: str
     signature: np.ndarray
+    sentences: tuple[dict, ...] = ()  # the page's rows of the ner config
 
 
 class RecordError(Exception):
@@ -169,7 +171,8 @@ def annotate_page(page: Page, counts: CorpusLineCounts, cfg: BuildConfig, annota
     problems = list(schema_problems(record))
     if problems:
         raise RecordError(f"{page.id}: {problems[0]} (the record breaks schema/document.schema.json)")
-    return PageResult(record, *links.sign(body_text, cfg.links))
+    # the ner rows are made here, in the worker: tokenising is ~1.5 ms a page, too much for the main process
+    return PageResult(record, *links.sign(body_text, cfg.links), tuple(ner_rows(record)))
 
 
 def _span(span: tuple[int, int] | None) -> dict | None:
@@ -330,7 +333,7 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
                 staged.add(record)
                 for entity in record["entities"]:
                     entity_rows.add({"document_id": record["id"], **entity})
-                for row in ner_rows(record):
+                for row in result.sentences:
                     sentence_rows.add(row)
                 if record["body_text"].strip():
                     store.add(result.exact_key, result.signature)
