@@ -77,14 +77,23 @@ def test_loads_with_load_dataset_as_a_classlabel_sequence(built, monkeypatch):
     assert ner.num_rows > 5 and any(any(tags) for tags in ner["ner_tags"])
 
 
-def test_tags_align_with_a_tokenizer_as_the_token_classification_recipe_does(built, monkeypatch):
-    """The usual recipe: words in, one label per word, no glue code (word_ids stand in for a tokenizer)."""
+def test_the_token_classification_recipe_finds_its_columns_and_labels(built, monkeypatch):
+    """What transformers' run_ner.py does with a dataset, step by step: default columns ``tokens``
+    and ``ner_tags``, the label list from the ClassLabel, one label per word."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     ner = datasets.load_dataset(str(built), "ner", split="train")
-    label_list = ner.features["ner_tags"].feature.names
-    example = ner[0]
-    assert len(example["tokens"]) == len(example["ner_tags"])
-    assert all(0 <= tag < len(label_list) for tag in example["ner_tags"])
+    column_names, features = ner.column_names, ner.features
+    text_column_name = "tokens" if "tokens" in column_names else column_names[0]
+    label_column_name = "ner_tags" if "ner_tags" in column_names else column_names[1]
+    assert (text_column_name, label_column_name) == ("tokens", "ner_tags")
+    assert isinstance(features[label_column_name].feature, datasets.ClassLabel)  # so no label mapping is built
+    label_list = features[label_column_name].feature.names
+    for example in ner:
+        assert len(example[text_column_name]) == len(example[label_column_name])
+        assert all(0 <= tag < len(label_list) for tag in example[label_column_name])
+        # B-X opens every entity: an I-X never follows a tag of another entity type
+        for before, tag in zip(["O"] + [label_list[t] for t in example[label_column_name]], [label_list[t] for t in example[label_column_name]]):
+            assert not tag.startswith("I-") or before[2:] == tag[2:]
 
 
 def test_validate_finds_a_ner_row_that_disagrees_with_the_documents(built, runner, tmp_path):

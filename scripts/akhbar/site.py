@@ -44,7 +44,7 @@ mark.ent::after { content: attr(data-label); font-size: .6em; vertical-align: su
 .raw .bp::before { content: attr(data-label); font-size: .65em; color: #fff; background: #999; border-radius: .2em;
                    padding: 0 .3em; margin-inline-end: .3em; }
 .raw .headline { font-weight: bold; } .raw .byline { font-style: italic; color: #555; }
-.ltr { direction: ltr; unicode-bidi: isolate; }
+.ltr { direction: ltr; unicode-bidi: isolate; } td.ltr { white-space: nowrap; }
 :target { outline: 2px solid #c00; }
 """
 
@@ -134,9 +134,13 @@ def events_html(record: dict) -> str:
     return "<ol>" + "".join(items) + "</ol>"
 
 
+def _title(title: str | None, doc_id: str) -> str:
+    """A document's title, or its id (kept left to right) when the page states none."""
+    return html.escape(title) if title else f'<span class="ltr">{doc_id}</span>'
+
+
 def _doc_link(doc_id: str, titles: dict, prefix: str = "") -> str:
-    title = titles.get(doc_id) or doc_id
-    return f'<a href="{prefix}{doc_id}.html">{html.escape(title)}</a> <small class="ltr">{doc_id}</small>'
+    return f'<a href="{prefix}{doc_id}.html">{_title(titles.get(doc_id), doc_id)}</a> <small class="ltr">{doc_id}</small>'
 
 
 def links_html(doc_id: str, links: list[dict], titles: dict) -> str:
@@ -158,7 +162,7 @@ def document_page(record: dict, links: list[dict], titles: dict) -> str:
         ("duplicate cluster", _doc_link(record["dedup_cluster"], titles)),
     ))
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in record["warnings"])
-    body = (f'<nav><a href="../index.html">All documents</a></nav>\n<h1>{html.escape(record["title"] or record["id"])}</h1>\n'
+    body = (f'<nav><a href="../index.html">All documents</a></nav>\n<h1>{_title(record["title"], record["id"])}</h1>\n'
             f'<dl class="meta">{meta}</dl>\n'
             f'<h2>Body and entities</h2>\n<p class="legend">{_legend(record)}</p>\n'
             f'<div class="text body-text">{body_html(record)}</div>\n'
@@ -173,7 +177,7 @@ def index_page(records: Iterable[dict], titles: dict) -> str:
     rows = []
     for r in records:
         cluster = "" if r["dedup_cluster"] == r["id"] else _doc_link(r["dedup_cluster"], titles, f"{DOCS}/")
-        rows.append(f'<tr><td><a href="{DOCS}/{r["id"]}.html">{html.escape(r["title"] or r["id"])}</a></td>'
+        rows.append(f'<tr><td><a href="{DOCS}/{r["id"]}.html">{_title(r["title"], r["id"])}</a></td>'
                     f'<td>{html.escape(r["publisher"] or "—")}</td><td class="ltr">{r["published"] or "—"}</td>'
                     f'<td>{cluster}</td><td>{r["entities"]}</td><td>{r["events"]}</td></tr>')
     table = ("<table><thead><tr><th>title</th><th>publisher</th><th>published</th><th>duplicate of</th>"
