@@ -14,7 +14,7 @@ from akhbar.schema import document_features, load_schema, schema_problems
 from akhbar.write import iter_rows
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = ("documents", "entities", "events", "links")
+CONFIGS = ("documents", "entities", "events", "links", "ner")
 
 
 def parquet_hashes(folder: Path) -> dict[str, str]:

@@ -89,7 +89,7 @@ def test_croissant_validates_offline(released):
     path = released / "dataset" / "croissant.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     assert "http://mlcommons.org/croissant/1.1" in data["conformsTo"] and data["version"] == "1.0.0"
-    assert [r["@id"] for r in data["recordSet"]] == ["documents", "entities", "events", "links"]
+    assert [r["@id"] for r in data["recordSet"]] == ["documents", "entities", "events", "links", "ner"]
     assert data["rai:dataCollection"] and data["rai:dataAnnotationProtocol"] and data["rai:personalSensitiveInformation"]
     # offline: any request would go to a closed local port and fail
     env = {**os.environ, "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""}
@@ -99,6 +99,8 @@ def test_croissant_validates_offline(released):
     import mlcroissant as mlc  # the record sets read the Parquet files
     links = list(mlc.Dataset(str(path)).records("links"))
     assert {link["links/relation"] for link in links} == {b"near_duplicate", b"same_event"}
+    sentences = list(mlc.Dataset(str(path)).records("ner"))
+    assert len(sentences) > 5 and {"ner/tokens", "ner/ner_tags", "ner/token_starts"} <= set(sentences[0])
 
 
 def test_second_release_lists_what_changed(runner, released):

@@ -512,7 +512,7 @@ def _output_counts(out: Path) -> dict:
     """Rows of each config of a built dataset, and links by relation."""
     import pyarrow.parquet as pq
     counts = {}
-    for config in ("documents", "entities", "events", "links"):
+    for config in ("documents", "entities", "events", "links", "ner"):
         counts[config] = sum(pq.ParquetFile(p).metadata.num_rows for p in (out / "data" / config).glob("*.parquet"))
     relations: dict[str, int] = defaultdict(int)
     for path in (out / "data" / "links").glob("*.parquet"):
@@ -599,6 +599,7 @@ def time_stages(paths: list[Path], workdir: Path) -> dict:
     from akhbar import evaluation, links
     from akhbar.events import identifies_meeting
     from akhbar.card import render_card
+    from akhbar.ner import ner_features, ner_rows
     from akhbar.pipeline import BuildConfig, staged_ids_and_dates
     from akhbar.schema import LINK_FEATURES, document_features, row_features
     from akhbar.write import ShardWriter, iter_rows, write_rows
@@ -621,12 +622,16 @@ def time_stages(paths: list[Path], workdir: Path) -> dict:
     with clock("write"):
         staged = ShardWriter(out / ".stage", "documents", document_features(), **limits, compression_level=1)
         entity_rows = ShardWriter(out, "entities", row_features("entity"), **limits)
+        sentence_rows = ShardWriter(out, "ner", ner_features(), **limits)
         for result in results:
             staged.add(result.record)
             for entity in result.record["entities"]:
                 entity_rows.add({"document_id": result.record["id"], **entity})
+            for row in ner_rows(result.record):
+                sentence_rows.add(row)
         staged.close()
         entity_rows.close()
+        sentence_rows.close()
     with clock("links"):
         store = links.SignatureStore(out / ".stage" / "links", cfg.links)
         for r in results:
@@ -657,7 +662,8 @@ def time_stages(paths: list[Path], workdir: Path) -> dict:
         link_rows = write_rows(out, "links", LINK_FEATURES, (link_dict(link) for link in all_links), **limits)
     card_start = time.perf_counter()
     figures = evaluation.run(paths[0].parent, None, [], cfg.segment, None)
-    render_card(out, {"documents": documents, "entities": entity_rows, "events": event_rows, "links": link_rows}, figures)
+    render_card(out, {"documents": documents, "entities": entity_rows, "events": event_rows, "links": link_rows,
+                      "ner": sentence_rows}, figures)
     card_seconds = time.perf_counter() - card_start
     shutil.rmtree(out)
 

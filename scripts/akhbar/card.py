@@ -13,23 +13,20 @@ from pathlib import Path
 import yaml
 
 from akhbar import __version__
+from akhbar.about import LICENSE, LICENSE_SECTION, bibtex
 from akhbar.links import LinkConfig
 from akhbar.ner import TRAINING_SETS as TAGGER_TRAINING_SETS
 from akhbar.schema import DOCUMENT_SCHEMA, load_schema
 from akhbar.write import SPLIT, iter_rows, write_bytes_atomic
 
-CONFIG_ORDER = ("documents", "entities", "events", "links")
+CONFIG_ORDER = ("documents", "entities", "events", "links", "ner")
 CONFIG_PURPOSE = {
     "documents": "one record per page: raw text, body, boilerplate, metadata, entities, events",
     "entities": "one row per entity mention (document_id, offsets into body_text, label, canonical, source)",
     "events": "one row per meeting-event mention (document_id, trigger, date, place, participants, event_key)",
     "links": "one row per pair of documents: exact_duplicate, near_duplicate, same_event",
+    "ner": "one row per sentence of body_text: tokens, BIO ner_tags (ClassLabel), token offsets into body_text",
 }
-LICENSE_NOTE = (
-    "The annotations, code and card are released under CC BY 4.0. The article texts remain the "
-    "property of their publishers; they are redistributed for non-commercial research on Arabic "
-    "language technology, with the publisher named on every record. Ask for removal by opening an issue."
-)
 
 
 def _front_matter(writers: dict) -> dict:
@@ -49,7 +46,7 @@ def _front_matter(writers: dict) -> dict:
     size = "n<1K" if n < 1000 else "1K<n<10K" if n < 10_000 else "10K<n<100K" if n < 100_000 else "100K<n<1M" if n < 1_000_000 else "1M<n<10M"
     return {
         "language": ["ar"],
-        "license": "cc-by-4.0",
+        "license": LICENSE,
         "pretty_name": "Akhbar",
         "size_categories": [size],
         "task_categories": ["token-classification", "text-classification"],
@@ -275,7 +272,12 @@ for e in doc["entities"]:
     assert doc["body_text"][e["start"]:e["end"]] == e["text"]
 unique = docs.filter(lambda r: r["id"] == r["dedup_cluster"])  # one copy of each text
 mentions = load_dataset("dataset", "entities", split="train")   # one row per mention
+sentences = load_dataset("dataset", "ner", split="train")       # tokens and BIO ner_tags
 ```
+
+The flat configs join on `document_id`: an entity is identified by `(document_id, id)` (its id,
+`T1`, `T2`…, is unique within its document only), and an event's `place` and `participants` name
+entities of the same document, so join `events` to `entities` on `(document_id, id)`.
 
 ## Contents
 
@@ -341,6 +343,36 @@ Scores count non-space characters.
 
 {_guidelines()}
 
+### Token classification: the `ner` config
+
+One row per sentence of `body_text`: `document_id`, `sentence` (its position, from 0), `tokens`,
+`ner_tags` (a `List(ClassLabel)` of BIO tags: `O`, then `B-X` and `I-X` for each entity label X
+in the schema's order, listed in the `dataset_info` of the YAML header of `dataset/README.md`)
+and `token_starts` / `token_ends`, each token's offsets into `body_text`
+(`tokens[i] == body_text[token_starts[i]:token_ends[i]]`).
+
+Tokenisation (`akhbar.tokens`): a token is a run of letters and digits with the marks written on
+them (harakat, superscript alef, tatweel), or a single other non-space character; proclitics stay
+on their word (`بالرباط` is one token) unless an entity edge falls inside the word, where the
+token is cut (`ب` + `الرباط`), which is where the guidelines put the span (rule 2). So every entity
+is a whole number of tokens and the tags give back every entity span exactly. A sentence ends at a
+line break or at `. ! ? ؟ …` followed by white space, but never inside an entity. Because those
+cuts follow the annotation, new text tokenised the same way (`akhbar.tokens.tokenize`) keeps such
+words whole: a word-level tagger sees `ب` + `الرباط` in training and `بالرباط` at prediction, so
+score predictions on character spans (the offsets), or split proclitics before tagging.
+
+```python
+ner = load_dataset("dataset", "ner", split="train")
+names = ner.features["ner_tags"].feature.names     # ['O', 'B-PERS', 'I-PERS', ...]
+print([(t, names[g]) for t, g in zip(ner[0]["tokens"], ner[0]["ner_tags"])])
+```
+
+Labels stay strings in `documents`, `entities` and `events` (`label`, `subtype`, `realis`, `role`,
+boilerplate `label`): those configs hold the records of `schema/document.schema.json`, where they are
+string enums that the annotation files, `akhbar validate` and every reader share; a `ClassLabel`
+would store integers and change the type of published columns. The closed sets are in the schema
+(`entity_label`, `event_subtype`, `boilerplate_label`); `ner_tags` is the `ClassLabel` over them.
+
 ## Events
 
 Meetings are annotated as ACE 2005 `Contact:Meet` events (CAMEO 040, consult), with the roles
@@ -383,9 +415,15 @@ The articles report on terrorism (Daesh / ISIS) and counter-terrorism and name p
 (ministers, officials). No private individuals are annotated on purpose. Texts are as published and
 may contain the publishers' own framing.
 
-## License
+## License and citation
 
-{LICENSE_NOTE}
+{LICENSE_SECTION}
+
+Cite the dataset as:
+
+```bibtex
+{bibtex(release["version"] if release else None, release["date"][:4] if release else None)}
+```
 
 {stats['warnings']} documents carry input warnings (see the `warnings` field).
 """

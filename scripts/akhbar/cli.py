@@ -466,5 +466,138 @@ def train_ner(anercorp: Path, root: Path, out: Path, dev_fraction: float) -> Non
                f"{counts['gold_sentences']} gold sentences")
 
 
+# --- annotators' and researchers' tools --------------------------------------------------------
+
+@main.command()
+@click.argument("pages", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print each record as one JSON line (the documents config's record).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Refuse a page larger than this many bytes.  [default: 5 MiB]")
+def annotate(pages: tuple[Path, ...], as_json: bool, max_bytes: int | None) -> None:
+    """Show the record the build would make for each PAGE; nothing is written.
+
+    Runs the build's per-page steps (segment, metadata, entities, events, schema check) on each
+    page, using a gold <id>.ann.json beside it as the build does. Lines repeated across pages are
+    counted over the PAGEs given; there is no link step, so dedup_cluster is the page's own id.
+
+    \b
+    Example:
+        akhbar annotate ~/Downloads/article.txt
+        akhbar annotate seeds/*.txt --json > records.jsonl
+    """
+    import json
+
+    from akhbar.annotate import annotate_pages, summary_lines
+    from akhbar.pipeline import RecordError
+    from akhbar.read import DEFAULT_MAX_BYTES
+
+    try:
+        for record in annotate_pages(list(pages), max_bytes or DEFAULT_MAX_BYTES):
+            if as_json:
+                click.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                click.echo("\n".join(summary_lines(record)))
+    except (InputError, RecordError) as err:
+        _fail(str(err))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["conll", "brat", "labelstudio", "spacy"]), required=True,
+              help="conll: ner.conll (token TAB BIO tag); brat: <id>.txt/.ann/.akhbar.json + annotation.conf; "
+                   "labelstudio: tasks.json + labeling_config.xml; spacy: ner.spacy, a DocBin (needs akhbar[spacy]).")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder the files are written into (made if missing).")
+@click.option("--dataset", type=click.Path(path_type=Path), default=Path("dataset"), show_default=True,
+              help="The built dataset whose documents are exported.")
+@click.option("--seeds", type=click.Path(path_type=Path), default=None,
+              help="Export the records the build's per-page steps make from this seeds folder instead of --dataset.")
+def export(fmt: str, out: Path, dataset: Path, seeds: Path | None) -> None:
+    """Write the entities of every document in a format annotation tools or NER trainers read.
+
+    Tools are shown each document's body_text. brat and Label Studio files also carry what
+    `akhbar import` needs to bring corrections back into seeds/<id>.ann.json (the page's sha256 and
+    body spans, canonical names, the events, which travel unchanged).
+
+    \b
+    Example:
+        akhbar export --format labelstudio --out /tmp/ls     # import tasks.json into Label Studio
+        akhbar export --format conll --out /tmp/conll
+        akhbar export --format brat --seeds seeds --out /tmp/brat
+    """
+    from akhbar.export import ExportError, dataset_records, export_records, seed_records
+    from akhbar.pipeline import RecordError
+
+    from tqdm import tqdm
+
+    records = seed_records(seeds) if seeds is not None else dataset_records(dataset)
+    try:
+        written = export_records(tqdm(records, desc="export", unit="doc", disable=not sys.stderr.isatty()), fmt, out)
+    except (ExportError, InputError, RecordError) as err:
+        _fail(str(err))
+    click.echo(f"Wrote {len(written)} file(s) into {out}.")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["labelstudio", "brat"]), required=True,
+              help="labelstudio: a JSON export of tasks made by `akhbar export`; brat: <id>.ann files (with <id>.txt and <id>.akhbar.json beside them).")
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="The seeds folder whose <id>.ann.json files are written.")
+@click.option("--status", type=click.Choice(["gold", "draft"]), default=None,
+              help="Status of the written files.  [default: the one chosen in Label Studio, else the exported one]")
+def import_(files: tuple[Path, ...], fmt: str, seeds: Path, status: str | None) -> None:
+    """Write corrected annotations from brat or Label Studio back into seeds/<id>.ann.json.
+
+    Entity spans, labels and canonical names come from the tool; offsets are mapped from the body
+    text back to raw_text. A span outside the text, differing from its slice, across a paragraph
+    break or with an unknown label refuses the import, naming the file, the document and the span;
+    then nothing is written.
+
+    \b
+    Example:
+        akhbar import --format labelstudio ~/Downloads/project-1-export.json --status gold
+        akhbar import --format brat /tmp/brat/*.ann
+        akhbar validate --seeds seeds && akhbar build
+    """
+    from akhbar.importer import ImportFailed, import_files
+
+    with _locked(seeds):
+        try:
+            written = import_files(list(files), fmt, seeds, status)
+        except ImportFailed as err:
+            for problem in err.problems:
+                click.echo(f"Error: {problem}", err=True)
+            _fail(f"nothing was imported: {seeds} is unchanged.")
+    for path in written:
+        click.echo(f"Wrote {path}")
+    click.echo(f"Imported {len(written)} document(s). Next: `akhbar validate --seeds {seeds}` and `akhbar build`.")
+
+
+@main.command()
+@click.option("--dataset", type=click.Path(path_type=Path), default=Path("dataset"), show_default=True,
+              help="The built dataset to show.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Folder of the site: index.html and doc/<id>.html (made if missing).")
+def view(dataset: Path, out: Path) -> None:
+    """Write a static HTML site to look at every document with its layers (no network needed).
+
+    index.html lists the documents (title, publisher, date, duplicate cluster); each document's page,
+    right to left, shows the body with entities highlighted by label and a legend, the events with
+    their arguments linked to their spans, links to duplicates and same-event reports, and the raw
+    page with its boilerplate greyed and labelled.
+
+    \b
+    Example:
+        akhbar view --out /tmp/akhbar-site && xdg-open /tmp/akhbar-site/index.html
+    """
+    from akhbar.site import build_site
+
+    if not (dataset / "data" / "documents").is_dir():
+        _fail(f"{dataset}: not a built dataset (no data/documents/); run `akhbar build` first")
+    if out.exists() and not out.is_dir():
+        _fail(f"{out}: the output path is a file, not a folder")
+    written = build_site(dataset, out, progress=sys.stderr.isatty())
+    click.echo(f"Wrote {len(written)} pages; open {out / 'index.html'}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

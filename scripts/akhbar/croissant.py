@@ -26,7 +26,9 @@ from datasets import Features, List, Value
 
 from akhbar import entities as entity_annotator
 from akhbar import events as event_extractor
-from akhbar.card import CONFIG_ORDER, CONFIG_PURPOSE, LICENSE_NOTE
+from akhbar.about import AUTHORS, LICENSE, LICENSE_NOTE, LICENSE_URL, URL, bibtex
+from akhbar.card import CONFIG_ORDER, CONFIG_PURPOSE
+from akhbar.ner import NER_DESCRIPTIONS
 from akhbar.schema import DOCUMENT_SCHEMA, load_schema
 from akhbar.validate import CARD, CROISSANT, config_features, data_files, file_sha256, front_matter
 
@@ -34,7 +36,7 @@ CROISSANT_1_1 = "http://mlcommons.org/croissant/1.1"
 RAI_1_0 = "http://mlcommons.org/croissant/RAI/1.0"
 PARQUET = "application/x-parquet"
 #: Hub license ids and their URLs (the card's ``license``).
-LICENSE_URLS = {"cc-by-4.0": "https://creativecommons.org/licenses/by/4.0/"}
+LICENSE_URLS = {LICENSE: LICENSE_URL}
 _DATA_TYPES = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer", "float64": "sc:Float", "bool": "sc:Boolean"}
 
 #: The standard Croissant 1.1 ``@context`` (as mlcroissant writes it) plus the RAI prefix.
@@ -91,7 +93,7 @@ DESCRIPTION = (
 
 #: Keys of each record set: what identifies one row.
 KEYS = {"documents": ["id"], "entities": ["document_id", "id"], "events": ["document_id", "id"],
-        "links": ["source", "target", "relation"]}
+        "links": ["source", "target", "relation"], "ner": ["document_id", "sentence"]}
 
 RAI = {
     "rai:dataCollection": (
@@ -153,7 +155,7 @@ RAI = {
     "rai:dataReleaseMaintenancePlan": (
         "Versioned releases (semantic versions, git tags v<version>) cut with `akhbar release`; CHANGELOG.md "
         "lists documents added, removed and changed and the annotation counts of each release; document ids "
-        "are stable across releases. Removal requests: open an issue."),
+        "are stable across releases. Removal requests: a discussion titled 'takedown: <document id>' at " + URL + "/discussions."),
 }
 
 
@@ -165,6 +167,8 @@ def _descriptions(config: str) -> dict[str, str]:
     schema = load_schema(DOCUMENT_SCHEMA)
     if config == "documents":
         return {name: prop.get("description", "") for name, prop in schema["properties"].items()}
+    if config == "ner":
+        return dict(NER_DESCRIPTIONS)
     definition = {"entities": "entity", "events": "event"}.get(config)
     described = {"document_id": "The id of the document (documents config) this row belongs to."}
     if definition:
@@ -262,9 +266,9 @@ def croissant_metadata(root: Path, release: dict, figures: dict | None = None) -
         "license": LICENSE_URLS.get(card["license"], card["license"]),
         "inLanguage": card["language"],
         "keywords": card.get("tags", []),
-        "creator": {"@type": "sc:Organization", "name": "Akhbar contributors"},
-        "citeAs": (f"@misc{{akhbar_{version.replace('.', '_')}, title = {{Akhbar: Arabic news pages, cleaned and annotated}}, "
-                   f"version = {{{version}}}, year = {{{date[:4]}}}, note = {{Dataset, release of {date}}}}}"),
+        "url": URL,
+        "creator": [{"@type": "sc:Organization", "name": name} for name in AUTHORS],
+        "citeAs": bibtex(version, date[:4]),
         "usageInfo": LICENSE_NOTE,
         "distribution": _distribution(root),
         "recordSet": [record_set(config, config_features(config)) for config in CONFIG_ORDER],

@@ -9,13 +9,14 @@
               metadata  → title, publisher, published                  akhbar.metadata
               entities  → gold (seeds/<id>.ann.json) or automatic      akhbar.gold / akhbar.entities
               events    → gold or automatic meetings                    akhbar.gold / akhbar.events
+              ner rows  → sentences, tokens, BIO tags of the body           akhbar.ner
               validate  → the record against schema/document.schema.json
               sign      → exact key + MinHash signature of body_text   akhbar.links
             records stream to Parquet shards in a staging folder, keys and signatures to a
             disk-backed akhbar.links.SignatureStore beside them
     global  link        exact / near duplicates (LSH), same_event      akhbar.links
             finish      dedup_cluster and duplicate-dated events into the documents
-    write   documents, entities, events, links configs + card; then swap the folder into place
+    write   documents, entities, events, links, ner configs + card; then swap the folder into place
 
 Per-page work depends only on the page, its annotation file and the corpus line counts, so the
 output is identical whatever the number of workers. The main process keeps nothing per page in
@@ -48,7 +49,8 @@ from akhbar.card import render_card, strip_front_matter, write_text_atomic
 from akhbar.dates import find_dates, resolve
 from akhbar.gold import annotation_path, load_annotations, project_gold
 from akhbar.metadata import extract_metadata
-from akhbar.read import DEFAULT_MAX_BYTES, InputError, read_page, seed_paths
+from akhbar.ner import ner_features, ner_rows
+from akhbar.read import DEFAULT_MAX_BYTES, InputError, Page, read_page, seed_paths
 from akhbar.schema import LINK_FEATURES, document_features, row_features, schema_problems
 from akhbar.segment import CorpusLineCounts, SegmentConfig, segment
 from akhbar.write import ShardWriter, iter_rows, replace_dir, staging_dir, write_rows
@@ -77,6 +79,7 @@ class PageResult:
     record: dict
     exact_key: str
     signature: np.ndarray
+    sentences: tuple[dict, ...] = ()  # the page's rows of the ner config
 
 
 class RecordError(Exception):
@@ -124,14 +127,20 @@ class PageList(Sequence[Path]):
 def process_page(path: Path, counts: CorpusLineCounts, cfg: BuildConfig) -> PageResult:
     """read → segment → metadata → entities → events → validate → sign, for one page."""
     page = read_page(path, cfg.max_bytes)
+    ann_path = annotation_path(path)
+    annotations = load_annotations(ann_path, page.id, page.sha256, page.raw_text) if ann_path.exists() else None
+    return annotate_page(page, counts, cfg, annotations)
+
+
+def annotate_page(page: Page, counts: CorpusLineCounts, cfg: BuildConfig, annotations: dict | None = None) -> PageResult:
+    """segment → metadata → entities → events → validate → sign, for one decoded page and its
+    checked annotation file (gold ones are used, drafts ignored)."""
     seg = segment(page.raw_text, cfg.segment, counts)
     meta = extract_metadata(seg, page.raw_text)
     body_text = "\n".join(page.raw_text[s:e] for s, e in seg.body_spans)
     published = dt.date.fromisoformat(meta.published) if meta.published else None
     warnings = list(page.warnings)
 
-    ann_path = annotation_path(path)
-    annotations = load_annotations(ann_path, page.id, page.sha256, page.raw_text) if ann_path.exists() else None
     if annotations is not None and annotations["status"] == "gold":
         entities, events, gold_warnings = project_gold(annotations, seg.body_spans)
         warnings += gold_warnings
@@ -162,7 +171,8 @@ def process_page(path: Path, counts: CorpusLineCounts, cfg: BuildConfig) -> Page
     problems = list(schema_problems(record))
     if problems:
         raise RecordError(f"{page.id}: {problems[0]} (the record breaks schema/document.schema.json)")
-    return PageResult(record, *links.sign(body_text, cfg.links))
+    # the ner rows are made here, in the worker: tokenising is ~1.5 ms a page, too much for the main process
+    return PageResult(record, *links.sign(body_text, cfg.links), tuple(ner_rows(record)))
 
 
 def _span(span: tuple[int, int] | None) -> dict | None:
@@ -313,6 +323,7 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
         # the staged copy is read back once and then deleted: fast compression, not small files
         staged = ShardWriter(stage, "documents", document_features(), **limits, compression_level=1)
         entity_rows = ShardWriter(tmp, "entities", row_features("entity"), **limits)
+        sentence_rows = ShardWriter(tmp, "ner", ner_features(), **limits)
         store = links.SignatureStore(stage / "links", cfg.links)  # row n = the n-th staged document
         with worker_pool(cfg) as pool:
             counts = count_lines(paths, cfg, pool)  # pass 1
@@ -322,12 +333,15 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
                 staged.add(record)
                 for entity in record["entities"]:
                     entity_rows.add({"document_id": record["id"], **entity})
+                for row in result.sentences:
+                    sentence_rows.add(row)
                 if record["body_text"].strip():
                     store.add(result.exact_key, result.signature)
                 else:
                     store.add(None, None)  # pages with no article body are no one's duplicate
         staged.close()
         entity_rows.close()
+        sentence_rows.close()
         store.close()
         del paths, counts
 
@@ -362,7 +376,8 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
         link_rows = write_rows(tmp, "links", LINK_FEATURES, (asdict(link) for link in all_links), **limits)
 
         # card
-        writers = {"documents": documents, "entities": entity_rows, "events": event_rows, "links": link_rows}
+        writers = {"documents": documents, "entities": entity_rows, "events": event_rows, "links": link_rows,
+                   "ner": sentence_rows}
         figures = evaluation.run(cfg.seeds, gold_body, heldout, cfg.segment, agreement)
         text = render_card(tmp, writers, figures)
         (tmp / "README.md").write_text(text, encoding="utf-8")

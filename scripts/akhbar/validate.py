@@ -25,7 +25,8 @@ already fixes the types, the closed label sets and the id pattern :data:`akhbar.
   a GPE, LOC or FAC, and ``event_key`` is what the event's date and place give;
 - ``dedup_cluster`` is an existing id no greater than the document's own.
 
-Then the flat ``entities`` and ``events`` configs hold exactly the documents' mentions, in order;
+Then the flat ``entities`` and ``events`` configs hold exactly the documents' mentions, in order, and
+the ``ner`` config exactly the sentences, tokens and tags their body and entities give;
 every link joins two existing, different documents, ``source < target``, with a known relation, and
 no pair is listed twice for one relation; the card's YAML passes ``schema/card.schema.json`` and
 agrees with the data (configs, features, split sizes); and, in a release, ``checksums.sha256``,
@@ -55,6 +56,7 @@ from akhbar import events as event_extractor
 from akhbar.card import CONFIG_ORDER
 from akhbar.gold import SUFFIX as ANNOTATION_SUFFIX
 from akhbar.links import RELATIONS
+from akhbar.ner import ner_features, ner_rows
 from akhbar.read import DEFAULT_MAX_BYTES, InputError, read_page
 from akhbar.schema import (ANNOTATIONS_SCHEMA, DOCUMENT_SCHEMA, LINK_FEATURES, document_features, row_features,
                            schema_problems)
@@ -299,7 +301,7 @@ def record_findings(record: dict) -> Iterator[Finding]:
 def config_features(config: str) -> Features:
     """The ``datasets.Features`` of one config (:mod:`akhbar.schema` derives them)."""
     return {"documents": document_features(), "entities": row_features("entity"), "events": row_features("event"),
-            "links": LINK_FEATURES}[config]
+            "links": LINK_FEATURES, "ner": ner_features()}[config]
 
 
 def data_files(root: Path, config: str) -> list[Path]:
@@ -379,25 +381,48 @@ class _FlatRows:
                           f"{orphan!r}, which is not in the documents config (or not in its order)")
             self._take(row["document_id"])
 
+    def expected(self, record: dict) -> list[dict]:
+        """The rows the document's own lists give, in order."""
+        return record[self.field]
+
+    def source(self, k: int | None, name: str | None) -> str:
+        """Where the expected value comes from, for the message."""
+        return f"$.{self.field}" if k is None else f"$.{self.field}[{k}].{name}"
+
     def compare(self, record: dict) -> Iterator[Problem]:
         doc_id = record["id"]
         yield from self._orphans(doc_id)
         group = self._take(doc_id)
-        items = record[self.field]
+        items = self.expected(record)
         if len(group) != len(items):
             yield Problem(doc_id, f"{self.config} config", f"holds {len(group)} rows for this document, "
-                                                           f"but $.{self.field} has {len(items)}")
+                                                           f"but {self.source(None, None)} has {len(items)}")
             return
         for k, ((row_number, row), item) in enumerate(zip(group, items)):
             for name in self.names[1:]:
                 if row.get(name) != item.get(name):
                     yield Problem(doc_id, f"{self.config}[{row_number}].{name}",
-                                  f"{_short(row.get(name))} differs from $.{self.field}[{k}].{name} = "
+                                  f"{_short(row.get(name))} differs from {self.source(k, name)} = "
                                   f"{_short(item.get(name))} in the documents config")
                     break
 
     def finish(self) -> Iterator[Problem]:
         yield from self._orphans(None)
+
+
+class _SentenceRows(_FlatRows):
+    """The ``ner`` config's rows, against the sentences, tokens and tags :func:`akhbar.ner.ner_rows`
+    makes from each document's ``body_text`` and ``entities``."""
+
+    def __init__(self, reader: _Reader):
+        super().__init__(reader, "entities")
+
+    def expected(self, record: dict) -> list[dict]:
+        return list(ner_rows(record))
+
+    def source(self, k: int | None, name: str | None) -> str:
+        what = "the sentences of $.body_text"
+        return what if k is None else f"{name} of sentence {k} of $.body_text with $.entities"
 
 
 # --- links --------------------------------------------------------------------------------------
@@ -615,7 +640,8 @@ def validate_dataset(root: Path) -> Iterator[Problem]:
         yield from file_problems(root, config)
 
     documents = _Reader(root, "documents")
-    flat = [_FlatRows(_Reader(root, "entities"), "entities"), _FlatRows(_Reader(root, "events"), "events")]
+    flat = [_FlatRows(_Reader(root, "entities"), "entities"), _FlatRows(_Reader(root, "events"), "events"),
+            _SentenceRows(_Reader(root, "ner"))]
     ids: set[str] = set()
     clusters: list[tuple[str, str]] = []  # (id, dedup_cluster) when they differ, checked once all ids are known
     previous = None

@@ -167,3 +167,17 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_bytes(data)
     tmp.replace(path)
+
+
+def move_files(files: list[Path], staged: Path, target: Path) -> list[Path]:
+    """Move ``files`` (inside the folder ``staged``) to the same relative paths under ``target``,
+    replacing files of the same name and leaving every other file of ``target`` alone; return
+    the new paths. Commands that add files to a user's folder write them into a staging folder
+    first, so a failed run leaves the folder as it was."""
+    moved = []
+    for path in files:
+        destination = target / path.relative_to(staged)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        path.replace(destination)
+        moved.append(destination)
+    return moved
