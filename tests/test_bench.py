@@ -21,8 +21,8 @@ QUALITY_ARGS = ["--seeds", str(SEEDS), "--gold-body", str(GOLD),
 
 
 @pytest.fixture(scope="module")
-def source():
-    return load_source(SEEDS, GOLD)
+def source(fixture_seeds):
+    return load_source(fixture_seeds, GOLD)
 
 
 def test_source_has_templates_and_sentences(source):

@@ -15,6 +15,7 @@ from filelock import FileLock
 from akhbar.cli import main
 from akhbar.release import Version, changelog_entry, update_changelog
 from akhbar.validate import Problem
+from conftest import copy_fixture_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_PAGE = ROOT / "tests/heldout/h01_sadaalatlas_rome.txt"
@@ -28,7 +29,7 @@ def file_hashes(folder: Path, pattern: str = "*") -> dict[str, str]:
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
     """A project folder with the seeds and a changelog whose Unreleased section has a note."""
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    copy_fixture_seeds(tmp_path / "seeds")
     (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n- The first collection.\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path

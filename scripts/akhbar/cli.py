@@ -20,10 +20,54 @@ from akhbar.read import InputError
 
 
 
-
 def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    _note(f"Error: {message}")
     sys.exit(1)
+
+
+def _note(message: str) -> None:
+    """A line on stderr, on a line of its own even after a progress bar left unfinished."""
+    click.echo(("\n" if sys.stderr.isatty() else "") + message, err=True)
+
+
+def _progress(quiet: bool) -> bool:
+    """Progress bars only for a person watching: not with --quiet, not into a file or a pipe."""
+    return not quiet and sys.stderr.isatty()
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C's KeyboardInterrupt, so that every ``finally``
+    (staging folder, lock, worker pool) runs before the process ends."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame) -> None:
+    raise Interrupted(signum)
+
+
+class _Commands(click.Group):
+    """The command group: a command stopped by SIGINT or SIGTERM cleans up, says so on one line and
+    exits with 128 + the signal number."""
+
+    def invoke(self, ctx: click.Context):
+        import signal
+        import threading
+
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _raise_interrupted) if in_main_thread else None
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as err:
+            signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
+            _note(f"Interrupted by {signal.Signals(signum).name}: stopped; what it was writing was removed, "
+                  "what was there before is unchanged.")
+            sys.exit(128 + signum)
+        finally:
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous)
 
 
 def _gold_options(command):
@@ -50,7 +94,7 @@ def _run_options(command):
                         help="Worker processes for the per-page steps.  [default: number of cores]")(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="akhbar")
 def main() -> None:
     """Build, check and release Akhbar, an annotated dataset of Arabic news pages.
@@ -93,7 +137,7 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
     if card is not None and not card.resolve().parent.is_dir():
         _fail(f"{card}: the folder for the card does not exist")
     cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
-                      max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=not quiet)
+                      max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=_progress(quiet))
     with _locked(out):
         try:
             report = build_dataset(cfg, card=card, gold_body=gold_body, heldout=list(heldout), agreement=agreement)
@@ -174,24 +218,22 @@ LOCK_TIMEOUT = 60.0
 
 @contextmanager
 def _locked(*folders: Path) -> Iterator[None]:
-    """Hold the lock of each folder (``.akhbar-<name>.lock`` beside it) while a command writes into it.
+    """Hold the lock of each folder (:mod:`akhbar.lock`: ``.akhbar-<name>.lock`` beside it, removed
+    afterwards) while a command writes into it.
 
     A second command on the same folder waits up to ``AKHBAR_LOCK_TIMEOUT`` seconds (default
     :data:`LOCK_TIMEOUT`), then fails with exit code 1 and leaves everything as it was.
     """
-    from filelock import FileLock, Timeout
+    from akhbar.lock import LockTimeout, folder_lock
 
     timeout = float(os.environ.get("AKHBAR_LOCK_TIMEOUT", LOCK_TIMEOUT))
     with ExitStack() as stack:
         for folder in folders:
-            folder = folder.resolve()
-            folder.parent.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(str(folder.with_name(f".akhbar-{folder.name}.lock")))
             try:
-                stack.enter_context(lock.acquire(timeout=timeout))
-            except Timeout:
-                _fail(f"another akhbar command is writing {folder} (it holds {lock.lock_file}); waited {timeout:g} s. "
-                      "Run this again when it has finished.")
+                stack.enter_context(folder_lock(folder, timeout))
+            except LockTimeout as err:
+                _fail(f"another akhbar command is writing {folder.resolve()} (it holds {err.lock_file}); "
+                      f"waited {timeout:g} s. Run this again when it has finished.")
         yield
 
 
@@ -202,8 +244,9 @@ def _echo_problem(problem) -> None:
 
 @main.command()
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
-@click.option("--seeds", type=click.Path(path_type=Path), default=None,
-              help="Check this folder of input pages and annotation files instead (with DIRECTORY too: both).")
+@click.option("--seeds", type=click.Path(path_type=Path), default=None, is_flag=False, flag_value=Path("seeds"),
+              help="Check this folder of input pages and annotation files instead (with DIRECTORY too: both); "
+                   "alone, --seeds checks seeds/.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object {valid, errors, warnings, problems: [{doc_id, json_path, message, level}]} instead of lines.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
@@ -338,7 +381,7 @@ def release(version: str, date_: str | None, seeds: Path, out: Path, card: Path 
     if card is None and out == Path("dataset"):
         card = Path("DATASET_CARD.md")
     build_cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
-                            max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=not quiet)
+                            max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=_progress(quiet))
     cfg = ReleaseConfig(version=version, date=date_ or dt.date.today().isoformat(), build=build_cfg, card=card,
                         changelog=changelog, gold_body=gold_body, heldout=heldout, agreement=agreement)
     with _locked(out, seeds):

@@ -29,6 +29,7 @@ import contextlib
 import datetime as dt
 import multiprocessing
 import os
+import signal
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from multiprocessing.pool import Pool
@@ -177,6 +178,9 @@ _worker_cfg: BuildConfig | None = None
 def _init_worker(cfg: BuildConfig) -> None:
     global _worker_cfg
     _worker_cfg = cfg
+    # Ctrl-C reaches the whole process group: the parent stops the pool, workers must not each
+    # print a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _line_hashes_in_worker(path: Path) -> set[bytes]:
@@ -308,12 +312,13 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
     check_output_folder(cfg.seeds, cfg.out)
     paths = PageList(seed_paths(cfg.seeds))
     limits = {"rows_per_group": cfg.rows_per_group, "rows_per_file": cfg.rows_per_file}
-    with staging_dir(cfg.out) as tmp:
+    with staging_dir(cfg.out) as tmp, contextlib.ExitStack() as on_exit:
         stage = tmp / ".stage"
         # the staged copy is read back once and then deleted: fast compression, not small files
         staged = ShardWriter(stage, "documents", document_features(), **limits, compression_level=1)
         entity_rows = ShardWriter(tmp, "entities", row_features("entity"), **limits)
         store = links.SignatureStore(stage / "links", cfg.links)  # row n = the n-th staged document
+        on_exit.callback(store.close)  # its files stay open until closed, also when a page fails
         with worker_pool(cfg) as pool:
             counts = count_lines(paths, cfg, pool)  # pass 1
             # pass 2: per page → staged documents, entity rows, what the link step needs (on disk)
