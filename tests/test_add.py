@@ -4,7 +4,6 @@ files are refused with a message naming the file, and nothing is written."""
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest

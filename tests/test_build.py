@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from akhbar.cli import main
-from conftest import HELDOUT_ARGS, build_args
+from conftest import build_args
 from akhbar.schema import document_features, load_schema, schema_problems
 from akhbar.write import iter_rows
 

@@ -81,7 +81,7 @@ def assert_problem(runner, root: Path, line: str) -> None:
 def test_the_built_dataset_is_valid(runner, built):
     result = validate(runner, str(built))
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"{built}: valid."
+    assert result.stdout == f"{built}: valid, unreleased (no release yet).\n" and result.stderr == ""
 
 
 def test_json_output(runner, dataset):

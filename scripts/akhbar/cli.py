@@ -174,11 +174,12 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
 @click.option("--no-peers", is_flag=True, help="Do not run trafilatura, jusText and datasketch (no ratios).")
 @click.option("--quality", is_flag=True,
               help="Score body extraction (character P/R/F1) of our segmenter and the peers on the gold pages. Alone it skips the speed run; with --docs it adds a section.")
-@click.option("--json", "json_path", type=click.Path(path_type=Path, allow_dash=True), default=None,
-              help="Also write the results as JSON to this file, to compare across commits ('-': JSON on stdout instead of the text report).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object instead of the text report.")
+@click.option("--json-out", "json_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write the results as JSON to this file, to compare across commits.")
 def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, heldout: tuple[Path, ...], exact_share: float,
           near_share: float, stage_docs: int, seed: int, workdir: Path | None, no_peers: bool, quality: bool,
-          json_path: Path | None) -> None:
+          as_json: bool, json_path: Path | None) -> None:
     """Time the build on a synthetic corpus, next to trafilatura, jusText and datasketch.
 
     Makes N synthetic pages from SEEDS (body sentences recombined, the seeds' page chrome, a share
@@ -188,9 +189,11 @@ def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, hel
 
     \b
     Example:
-        akhbar bench --docs 1000 --docs 10000 --workers 2 --json bench.json
+        akhbar bench --docs 1000 --docs 10000 --workers 2 --json-out bench.json
         akhbar bench --quality            # body P/R/F1 of ours, trafilatura, jusText on the gold pages
     """
+    import json
+
     from akhbar.bench import BenchConfig, BenchError, format_report, run_bench, write_json
 
     if exact_share + near_share > 1:
@@ -199,15 +202,13 @@ def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, hel
     cfg = BenchConfig(seeds=seeds, docs=docs or (1000,), workers=workers, seed=seed, exact_share=exact_share,
                       near_share=near_share, stage_docs=stage_docs, peers=not no_peers, gold_body=gold_body,
                       heldout=heldout, quality=quality, speed=speed, workdir=workdir)
-    to_stdout = json_path is not None and str(json_path) == "-"
     try:
         report = run_bench(cfg, log=lambda message: click.echo(message, err=True))
     except BenchError as err:
         _fail(str(err))
     if json_path is not None:
         write_json(report, json_path)
-    if not to_stdout:
-        click.echo(format_report(report))
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_report(report))
 
 
 # --- contributions and releases -----------------------------------------------------------------
@@ -261,25 +262,28 @@ def validate(directory: Path | None, seeds: Path | None, as_json: bool, max_byte
     checksums and Croissant file. With --seeds: pages the build would refuse, id clashes, and
     annotation files that do not fit their page.
 
-    Prints one line per problem, `<document id>: <field path>: <what is wrong>`, and exits with 1
-    if any is an error; lines starting "warning:" (drafts, invisible characters) do not fail.
+    Prints one line per problem, `<document id>: <field path>: <what is wrong>`, then a summary
+    that says whether the dataset is a release (its version and date) or unreleased; exits with 1
+    if any problem is an error; lines starting "warning:" (drafts, invisible characters) do not fail.
 
     \b
     Example:
         akhbar validate                      # the built dataset/
-        akhbar validate --seeds seeds        # before opening a pull request
+        akhbar validate --seeds              # seeds/, before opening a pull request
         akhbar validate dataset --json
     """
     import json
 
     from akhbar.read import DEFAULT_MAX_BYTES
+    from akhbar.release_state import release_status
     from akhbar.validate import ERROR, validate_dataset, validate_seeds
 
+    dataset = directory or Path("dataset") if directory is not None or seeds is None else None
     targets = []
     if seeds is not None:
         targets.append(validate_seeds(seeds, max_bytes or DEFAULT_MAX_BYTES))
-    if directory is not None or seeds is None:
-        targets.append(validate_dataset(directory or Path("dataset")))
+    if dataset is not None:
+        targets.append(validate_dataset(dataset))
     problems, n_errors, n_warnings = [], 0, 0
     for target in targets:
         for problem in target:
@@ -289,14 +293,17 @@ def validate(directory: Path | None, seeds: Path | None, as_json: bool, max_byte
                 problems.append(problem.to_dict())
             else:
                 _echo_problem(problem)
-    names = " and ".join(str(p) for p in ([seeds] if seeds is not None else []) +
-                         ([directory or Path("dataset")] if directory is not None or seeds is None else []))
+    status = release_status(dataset) if dataset is not None and dataset.is_dir() else None
     if as_json:
-        click.echo(json.dumps({"valid": n_errors == 0, "errors": n_errors, "warnings": n_warnings,
-                               "problems": problems}, ensure_ascii=False, indent=1))
+        result = {"valid": n_errors == 0, "errors": n_errors, "warnings": n_warnings, "problems": problems}
+        if status is not None:
+            result["release"] = status.to_dict()
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:
+        names = " and ".join(str(p) for p in (seeds, dataset) if p is not None)
         warned = f", {n_warnings} warning(s)" if n_warnings else ""
-        click.echo(f"{names}: {f'{n_errors} error(s)' if n_errors else 'valid'}{warned}.", err=True)
+        released = "" if status is None else f"; {dataset} is {status}" if seeds is not None else f", {status}"
+        click.echo(f"{names}: {f'{n_errors} error(s)' if n_errors else 'valid'}{warned}{released}.")
     if n_errors:
         sys.exit(1)
 
@@ -333,11 +340,12 @@ def add(files: tuple[Path, ...], page_id: str | None, seeds: Path, max_bytes: in
         except (AddError, InputError) as err:
             _fail(f"{err}\nNothing was added: {seeds} is unchanged.")
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {warning}")
     for item in report.added:
         click.echo(f"Added {item.source} as {item.page}; draft {item.annotations}: "
                    f"{item.entities} entities, {item.events} events to review.")
-    click.echo(f"Next: review each draft, set \"status\": \"gold\", then `akhbar validate --seeds {seeds}` (CONTRIBUTING.md).")
+    click.echo(f"Next: review each draft, set \"status\": \"gold\", then `akhbar validate --seeds {seeds}` (CONTRIBUTING.md).",
+               err=True)
 
 
 @main.command()

@@ -50,6 +50,7 @@ from akhbar.dates import find_dates, resolve
 from akhbar.gold import annotation_path, load_annotations, project_gold
 from akhbar.metadata import extract_metadata
 from akhbar.read import DEFAULT_MAX_BYTES, InputError, read_page, seed_paths
+from akhbar.release_state import carry_release
 from akhbar.schema import LINK_FEATURES, document_features, row_features, schema_problems
 from akhbar.segment import CorpusLineCounts, SegmentConfig, segment
 from akhbar.write import ShardWriter, iter_rows, replace_dir, staging_dir, write_rows
@@ -248,10 +249,6 @@ class _WithCounts(Sequence):
         return self.paths[i], self.counts
 
 
-#: Written by `akhbar release`, kept across builds.
-RELEASE_RECORD = "release.json"
-
-
 # --- global steps and writing ---------------------------------------------------------------------
 
 def redate_from_duplicate(record: dict, reference: str) -> dict:
@@ -369,13 +366,11 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
         # card
         writers = {"documents": documents, "entities": entity_rows, "events": event_rows, "links": link_rows}
         figures = evaluation.run(cfg.seeds, gold_body, heldout, cfg.segment, agreement)
-        text = render_card(tmp, writers, figures)
-        (tmp / "README.md").write_text(text, encoding="utf-8")
-        # the record of the last release is what the next `akhbar release` compares against
-        if (cfg.out / RELEASE_RECORD).exists():
-            shutil.copy2(cfg.out / RELEASE_RECORD, tmp / RELEASE_RECORD)
+        # the last release: kept whole when this build made the same files, else its record only,
+        # which the next `akhbar release` compares against
+        text, release_note = carry_release(cfg.out, tmp, lambda stamp: render_card(tmp, writers, figures, release=stamp))
         replace_dir(tmp, cfg.out)
     if card is not None:
         write_text_atomic(card, strip_front_matter(text))
     return (f"Built {documents.num_rows} documents ({entity_rows.num_rows} entity mentions, {event_rows.num_rows} events, "
-            f"{link_rows.num_rows} links) into {cfg.out}.")
+            f"{link_rows.num_rows} links) into {cfg.out}." + (f" {release_note}" if release_note else ""))
