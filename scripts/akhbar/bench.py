@@ -24,8 +24,9 @@ whatever N, so the first 1,000 pages of a 100k corpus are the 1k corpus.
 
 The peers see the page as HTML rebuilt from its lines with block tags (:mod:`akhbar.peer_html`:
 ``<div>`` blocks, ``<ul><li>`` runs of short lines, ``<h2>``, ``<p>``), the input form they are
-made for; the reports say so. A peer's extracted text is mapped back to lines for the quality scores: a line counts as kept when
-its stripped text, white space collapsed, occurs in the peer's output, white space collapsed.
+made for; the reports say so. A peer's extracted text is mapped back to lines for the quality
+scores: a line counts as kept when its stripped text, white space collapsed, occurs in the peer's
+output, white space collapsed.
 """
 
 from __future__ import annotations

@@ -249,7 +249,8 @@ def _echo_problem(problem) -> None:
               help="Check this folder of input pages and annotation files instead (with DIRECTORY too: both); "
                    "alone, --seeds checks seeds/.")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON object {valid, errors, warnings, problems: [{doc_id, json_path, message, level}]} instead of lines.")
+              help="Print one JSON object {valid, errors, warnings, problems: [{doc_id, json_path, message, level}], "
+                   "release: {released, version, date}} instead of lines.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="With --seeds: refuse a page larger than this many bytes, as the build does.  [default: 5 MiB]")
 def validate(directory: Path | None, seeds: Path | None, as_json: bool, max_bytes: int | None) -> None:
@@ -278,7 +279,7 @@ def validate(directory: Path | None, seeds: Path | None, as_json: bool, max_byte
     from akhbar.release_state import release_status
     from akhbar.validate import ERROR, validate_dataset, validate_seeds
 
-    dataset = directory or Path("dataset") if directory is not None or seeds is None else None
+    dataset = (directory or Path("dataset")) if directory is not None or seeds is None else None
     targets = []
     if seeds is not None:
         targets.append(validate_seeds(seeds, max_bytes or DEFAULT_MAX_BYTES))
