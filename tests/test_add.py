@@ -4,7 +4,6 @@ files are refused with a message naming the file, and nothing is written."""
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,8 @@ SEED = "001_9a48095c285c24d6"
 
 
 @pytest.fixture
-def seeds(tmp_path) -> Path:
-    """A private copy of the seeds with their annotation files."""
-    folder = tmp_path / "seeds"
-    shutil.copytree(ROOT / "seeds", folder)
-    return folder
+def seeds(seeds_with_annotations) -> Path:
+    return seeds_with_annotations
 
 
 def snapshot(folder: Path) -> dict[str, str]:

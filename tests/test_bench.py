@@ -11,6 +11,7 @@ import pytest
 from akhbar import bench, links
 from akhbar.bench import BenchConfig, SyntheticCorpus, load_source, peer_kept_spans, write_corpus
 from akhbar.cli import main
+from akhbar.peer_html import as_html
 from akhbar.read import read_page, seed_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,8 +22,8 @@ QUALITY_ARGS = ["--seeds", str(SEEDS), "--gold-body", str(GOLD),
 
 
 @pytest.fixture(scope="module")
-def source():
-    return load_source(SEEDS, GOLD)
+def source(fixture_seeds):
+    return load_source(fixture_seeds, GOLD)
 
 
 def test_source_has_templates_and_sentences(source):
@@ -110,6 +111,16 @@ def test_peer_kept_spans_maps_output_back_to_lines():
     assert peer_kept_spans(raw, "") == []
 
 
+def test_peers_read_block_html_rebuilt_from_the_lines():
+    page = ("وزارة الخارجية\nالرئيسية\nأخبار\nرياضة\n\nالعنوان القصير\n"
+            "أكد الوزير أن الاجتماع انعقد في الرباط بحضور وزراء خارجية دول التحالف الدولي.\n\nتعليق <واحد>\n")
+    html = as_html(page)
+    assert "<title>وزارة الخارجية</title>" in html
+    assert "<div><ul><li>وزارة الخارجية</li><li>الرئيسية</li><li>أخبار</li><li>رياضة</li></ul></div>" in html
+    assert "<div><h2>العنوان القصير</h2>\n<p>أكد الوزير" in html
+    assert "<div><div>تعليق &lt;واحد&gt;</div></div>" in html  # a short line alone, escaped
+
+
 def test_linear_fit():
     fit = bench.linear_fit([(1000, 12.0), (2000, 22.0), (4000, 42.0)])
     assert fit["slope"] == pytest.approx(0.01)
@@ -143,9 +154,10 @@ def test_cli_quality_report(runner, tmp_path):
     pytest.importorskip("trafilatura")
     pytest.importorskip("justext")
     out = tmp_path / "quality.json"
-    result = runner.invoke(main, ["bench", "--quality", *QUALITY_ARGS, "--json", str(out)])
+    result = runner.invoke(main, ["bench", "--quality", *QUALITY_ARGS, "--json-out", str(out)])
     assert result.exit_code == 0, result.output
     assert "body extraction, heldout (" in result.output
+    assert "(peers read each page as HTML rebuilt from its lines (akhbar.peer_html): blocks between blank lines as <div>" in result.stdout
     report = json.loads(out.read_text(encoding="utf-8"))
     assert "runs" not in report  # --quality alone skips the speed run
     assert set(report["quality"]) == {"seeds", "heldout", "heldout_final"}
@@ -162,7 +174,7 @@ def test_cli_speed_report_structure(runner, tmp_path):
     pytest.importorskip("justext")
     out = tmp_path / "bench.json"
     result = runner.invoke(main, ["bench", "--docs", "20", "--docs", "40", "--stage-docs", "10", "--seeds", str(SEEDS),
-                                  "--gold-body", str(GOLD), "--workdir", str(tmp_path / "work"), "--json", str(out)])
+                                  "--gold-body", str(GOLD), "--workdir", str(tmp_path / "work"), "--json-out", str(out)])
     assert result.exit_code == 0, result.output
     for text in ("pages/s", "MB/s", "peak RSS", "least squares", "10M pages", "trafilatura", "justext", "dedup"):
         assert text in result.output
@@ -188,7 +200,7 @@ def test_cli_speed_report_structure(runner, tmp_path):
 
 def test_cli_speed_report_without_peers(runner, tmp_path):
     result = runner.invoke(main, ["bench", "--docs", "15", "--stage-docs", "5", "--no-peers", "--seeds", str(SEEDS),
-                                  "--gold-body", str(GOLD), "--workdir", str(tmp_path), "--json", "-"])
+                                  "--gold-body", str(GOLD), "--workdir", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["fit"] is None  # one size: no fit

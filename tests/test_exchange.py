@@ -138,7 +138,7 @@ def test_conll_is_the_ner_config(built, runner, tmp_path):
     rows = list(iter_rows(built, "ner"))
     sentences = [s for doc in docs for s in doc.split("\n\n") if s.strip()]
     assert len(sentences) == len(rows)
-    from akhbar.ner import tag_names
+    from akhbar.ner_config import tag_names
     for sentence, row in zip(sentences, rows):
         assert [line.split("\t") for line in sentence.strip("\n").split("\n")] == \
             [[t, tag_names()[g]] for t, g in zip(row["tokens"], row["ner_tags"])]

@@ -2,7 +2,7 @@
 
 import datasets
 
-from akhbar.ner import body_tokens, ner_features, ner_rows, tag_names
+from akhbar.ner_config import body_tokens, ner_features, ner_rows, tag_names
 from akhbar.write import iter_rows
 
 

@@ -13,8 +13,9 @@ import yaml
 from filelock import FileLock
 
 from akhbar.cli import main
-from akhbar.release import Version, changelog_entry, update_changelog
+from akhbar.release import ReleaseError, Version, changelog_entry, check_bump, required_bump, schema_fields, update_changelog
 from akhbar.validate import Problem
+from conftest import copy_fixture_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_PAGE = ROOT / "tests/heldout/h01_sadaalatlas_rome.txt"
@@ -28,7 +29,7 @@ def file_hashes(folder: Path, pattern: str = "*") -> dict[str, str]:
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
     """A project folder with the seeds and a changelog whose Unreleased section has a note."""
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    copy_fixture_seeds(tmp_path / "seeds")
     (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n- The first collection.\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -67,10 +68,28 @@ def test_first_release(runner, released, built):
     assert runner.invoke(main, ["validate", str(dataset)]).exit_code == 0
 
 
-def test_release_prints_the_git_tag_command(runner, project):
-    result = release(runner, "1.0.0")
+def test_release_takes_the_tag_form_and_prints_the_git_commands(runner, project):
+    result = release(runner, "v1.0.0")
     assert result.exit_code == 0, result.output
-    assert 'git tag -a v1.0.0 -m "Akhbar 1.0.0"' in result.output
+    assert 'git tag -a v1.0.0 -m "Akhbar 1.0.0" && git push origin HEAD v1.0.0' in result.stdout
+    assert card_yaml(project / "dataset")["version"] == "1.0.0"
+
+
+def test_a_build_after_a_release_keeps_it(runner, released):
+    dataset = released / "dataset"
+    before = file_hashes(dataset)
+    result = runner.invoke(main, ["build", "--quiet", "--workers", "1", "--gold-body", str(ROOT / "tests/gold_body"),
+                                  "--heldout", str(ROOT / "tests/heldout"), "--agreement", str(ROOT / "tests/agreement")])
+    assert result.exit_code == 0, result.output
+    assert "It is still release 1.0.0 of 2025-03-01" in result.stdout
+    assert file_hashes(dataset) == before  # checksums, Croissant, release.json and the stamped card
+    result = runner.invoke(main, ["validate"])
+    assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "dataset: valid, release 1.0.0 of 2025-03-01."
+    # nothing changed: nothing to release
+    result = release(runner, "1.0.1", "2025-03-02")
+    assert result.exit_code == 1
+    assert "nothing changed since 1.0.0: no document added, removed or changed, the same schema" in result.output
+    assert file_hashes(dataset) == before
 
 
 def test_checksums_match_the_files(released):
@@ -108,6 +127,28 @@ def test_second_release_lists_what_changed(runner, released):
     assert runner.invoke(main, ["add", str(NEW_PAGE)]).exit_code == 0
     [new_page] = (released / "seeds").glob("005_*.txt")
     new_id = new_page.name[: -len(".txt")]
+    # a plain build: the dataset is now unreleased, and says so
+    result = runner.invoke(main, ["build", "--quiet", "--workers", "1", "--gold-body", str(released / "none"),
+                                  "--agreement", str(released / "none")])
+    assert result.exit_code == 0, result.output
+    assert "The dataset is UNRELEASED: it differs from release 1.0.0 of 2025-03-01" in result.stdout
+    assert not (released / "dataset/checksums.sha256").exists() and not (released / "dataset/croissant.json").exists()
+    assert "version" not in card_yaml(released / "dataset")
+    result = runner.invoke(main, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "dataset: valid, unreleased (changed since release 1.0.0 of 2025-03-01)."
+    assert json.loads(runner.invoke(main, ["validate", "--json"]).stdout)["release"] == {
+        "released": False, "version": "1.0.0", "date": "2025-03-01"}
+    # a document added is a MINOR release, and dates never go back
+    unchanged = file_hashes(released)
+    result = release(runner, "1.0.1", "2025-04-01")
+    assert result.exit_code == 1
+    assert ("1.0.1 does not fit the change since 1.0.0, which needs a MINOR release (1 document(s) added): "
+            "release 1.1.0 or 2.0.0") in result.output
+    result = release(runner, "1.1.0", "2025-02-01")
+    assert result.exit_code == 1
+    assert "2025-02-01 is before the last release's date 2025-03-01; release dates never go back" in result.output
+    assert file_hashes(released) == unchanged
     result = release(runner, "1.1.0", "2025-04-01")
     assert result.exit_code == 0, result.output
     after = json.loads((released / "dataset/release.json").read_text(encoding="utf-8"))
@@ -145,7 +186,8 @@ def test_update_changelog_moves_the_unreleased_notes():
     ("1.0.0", "1.0.0 is not greater than the last release 1.0.0; choose a higher version"),
     ("0.9.0", "0.9.0 is not greater than the last release 1.0.0; choose a higher version"),
     ("1.0", "'1.0' is not a semantic version: write MAJOR.MINOR.PATCH, e.g. 1.0.0"),
-    ("v1.1.0", "'v1.1.0' is not a semantic version: write MAJOR.MINOR.PATCH, e.g. 1.0.0"),
+    ("v1.0.0", "1.0.0 is not greater than the last release 1.0.0; choose a higher version"),
+    ("version1", "'version1' is not a semantic version: write MAJOR.MINOR.PATCH, e.g. 1.0.0"),
 ])
 def test_bad_versions_are_refused(runner, released, version, message):
     before = file_hashes(released)
@@ -210,6 +252,54 @@ def test_two_builds_at_once_do_not_corrupt_the_dataset(project, built):
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert file_hashes(project / "dataset", "*.parquet") == file_hashes(built, "*.parquet")
     assert [p.name for p in project.iterdir() if ".tmp-" in p.name or ".old-" in p.name] == []
+
+
+def _record(version: str, documents: dict, fields: dict | None = None) -> dict:
+    record = {"version": version, "date": "2025-01-01", "counts": {}, "documents": documents}
+    if fields is not None:
+        record["fields"] = fields
+    return record
+
+
+@pytest.mark.parametrize("documents, fields, bump, reason", [
+    ({"a": {"sha256": "1"}, "b": {"sha256": "2"}}, None, None, None),
+    ({"a": {"sha256": "1", "entities": "changed"}, "b": {"sha256": "2"}}, None, "patch", "1 document(s) changed"),
+    ({"a": {"sha256": "1"}, "b": {"sha256": "2"}, "c": {"sha256": "3"}}, None, "minor", "1 document(s) added"),
+    ({"a": {"sha256": "1"}}, None, "major", "1 document(s) removed (b)"),
+    ({"a": {"sha256": "1"}, "b": {"sha256": "2"}}, {"documents": {"id": "string", "entities[].label": "string", "lang": "string"}},
+     "minor", "schema fields added: documents.lang"),
+    ({"a": {"sha256": "1"}, "b": {"sha256": "2"}}, {"documents": {"id": "string", "entities[].label": "int32"}},
+     "major", "schema fields removed or changed: documents.entities[].label"),
+    ({"a": {"sha256": "1"}, "b": {"sha256": "2"}}, {}, "major", "the documents config removed"),
+])
+def test_the_change_fixes_the_version_part(documents, fields, bump, reason):
+    old = _record("1.0.0", {"a": {"sha256": "1"}, "b": {"sha256": "2"}}, {"documents": {"id": "string", "entities[].label": "string"}})
+    new = _record("1.1.0", documents, old["fields"] if fields is None else fields)
+    got, reasons = required_bump(new, old)
+    assert got == bump and (reason is None or reason in reasons)
+
+
+@pytest.mark.parametrize("version, bump, ok", [
+    ("1.0.1", "patch", True), ("1.1.0", "patch", True), ("2.0.0", "patch", True), ("1.0.2", "patch", False),
+    ("1.0.1", "minor", False), ("1.1.0", "minor", True), ("1.2.0", "minor", False),
+    ("1.1.0", "major", False), ("2.0.0", "major", True), ("2.0.0-rc.1", "major", True),
+])
+def test_the_version_must_raise_the_part_the_change_needs(version, bump, ok):
+    if ok:
+        check_bump(Version(version), Version("1.0.0"), bump, ["why"])
+    else:
+        with pytest.raises(ReleaseError, match=f"needs a {bump.upper()} release \\(why\\)"):
+            check_bump(Version(version), Version("1.0.0"), bump, ["why"])
+
+
+def test_a_release_candidate_is_finished_by_its_release():
+    check_bump(Version("2.0.0"), Version("2.0.0-rc.1"), "patch", ["why"])
+
+
+def test_the_schema_fields_are_flattened():
+    import pyarrow as pa
+    schema = pa.schema([("id", pa.string()), ("entities", pa.list_(pa.struct([("start", pa.int32()), ("label", pa.string())])))])
+    assert dict(schema_fields(schema)) == {"id": "string", "entities[].start": "int32", "entities[].label": "string"}
 
 
 def test_semantic_version_order():

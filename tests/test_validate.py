@@ -81,7 +81,7 @@ def assert_problem(runner, root: Path, line: str) -> None:
 def test_the_built_dataset_is_valid(runner, built):
     result = validate(runner, str(built))
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"{built}: valid."
+    assert result.stdout == f"{built}: valid, unreleased (no release yet).\n" and result.stderr == ""
 
 
 def test_json_output(runner, dataset):
@@ -334,17 +334,23 @@ def test_checks_survive_a_malformed_record():
 # --- seeds ---------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def seeds(tmp_path) -> Path:
-    """A private copy of the seeds with their annotation files."""
-    folder = tmp_path / "seeds"
-    shutil.copytree(ROOT / "seeds", folder)
-    return folder
+def seeds(seeds_with_annotations) -> Path:
+    return seeds_with_annotations
 
 
 def test_seeds_are_valid(runner, seeds):
     result = validate(runner, "--seeds", str(seeds))
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"{seeds}: valid."
+
+
+def test_seeds_without_a_folder_checks_seeds(runner, seeds, monkeypatch):
+    """`akhbar validate --seeds`, as `akhbar add` and CONTRIBUTING.md write it."""
+    monkeypatch.chdir(seeds.parent)
+    (seeds / "zz_empty.txt").write_bytes(b"")
+    result = validate(runner, "--seeds")
+    assert result.exit_code == 1, result.output
+    assert "zz_empty.txt: $: the file is empty" in result.output.splitlines()
 
 
 def test_annotation_file_of_a_changed_page(runner, seeds):

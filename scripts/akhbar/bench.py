@@ -22,15 +22,16 @@
 The corpus depends only on the seeds, the seed number and the shares: page ``i`` is the same
 whatever N, so the first 1,000 pages of a 100k corpus are the 1k corpus.
 
-The peers see the page as HTML with one ``<p>`` per non-blank line (the input has no markup left).
-A peer's extracted text is mapped back to lines for the quality scores: a line counts as kept when
-its stripped text, white space collapsed, occurs in the peer's output, white space collapsed.
+The peers see the page as HTML rebuilt from its lines with block tags (:mod:`akhbar.peer_html`:
+``<div>`` blocks, ``<ul><li>`` runs of short lines, ``<h2>``, ``<p>``), the input form they are
+made for; the reports say so. A peer's extracted text is mapped back to lines for the quality
+scores: a line counts as kept when its stripped text, white space collapsed, occurs in the peer's
+output, white space collapsed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import importlib
 import json
 import math
@@ -40,7 +41,6 @@ import platform
 import random
 import re
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -55,6 +55,8 @@ from typing import Callable, Iterable, Iterator
 
 from akhbar import __version__
 from akhbar.evaluation import HELDOUT_SETS, PRF, body_prf, line_spans
+from akhbar.peer_html import DESCRIPTION as PEER_INPUT
+from akhbar.peer_html import as_html
 from akhbar.read import decode, read_page, seed_paths
 from akhbar.segment import CorpusLineCounts, SegmentConfig, line_key, segment
 
@@ -599,7 +601,7 @@ def time_stages(paths: list[Path], workdir: Path) -> dict:
     from akhbar import evaluation, links
     from akhbar.events import identifies_meeting
     from akhbar.card import render_card
-    from akhbar.ner import ner_features, ner_rows
+    from akhbar.ner_config import ner_features, ner_rows
     from akhbar.pipeline import BuildConfig, staged_ids_and_dates
     from akhbar.schema import LINK_FEATURES, document_features, row_features
     from akhbar.write import ShardWriter, iter_rows, write_rows
@@ -680,12 +682,6 @@ def time_stages(paths: list[Path], workdir: Path) -> dict:
 
 
 # ============================================================================ peers
-
-def as_html(raw_text: str) -> str:
-    """The page as the peers read it: one ``<p>`` per non-blank line."""
-    paragraphs = "".join(f"<p>{html.escape(line.strip())}</p>\n" for line in raw_text.split("\n") if line.strip())
-    return f"<html><head><meta charset=\"utf-8\"></head><body>\n{paragraphs}</body></html>"
-
 
 def trafilatura_text(raw_text: str) -> str:
     """trafilatura's extracted text of a page ('' when it extracts nothing)."""
@@ -929,7 +925,8 @@ def run_bench(cfg: BenchConfig, log=lambda message: None) -> dict:
     report: dict = {"machine": _machine(), "config": {
         "docs": list(cfg.docs) if cfg.speed else [], "workers": cfg.workers, "seed": cfg.seed,
         "exact_share": cfg.exact_share, "near_share": cfg.near_share, "stage_docs": cfg.stage_docs,
-        "seeds": str(cfg.seeds), "peers": cfg.peers, "trafilatura_options": TRAFILATURA_OPTIONS}}
+        "seeds": str(cfg.seeds), "peers": cfg.peers, "trafilatura_options": TRAFILATURA_OPTIONS,
+        "peer_input": PEER_INPUT if cfg.peers else None}}
     if cfg.peers:
         report["machine"]["peers"] = require_peers()
     if cfg.speed:
@@ -1038,6 +1035,8 @@ def format_report(report: dict) -> str:
         if mem:
             lines.append(f"peak RSS grows {mem['mb_per_100k_pages']} MB per 100k pages (intercept {mem['intercept_mb']} MB); "
                          f"10M pages ≈ {mem['estimate_10M_gb']} GB")
+    if c.get("peer_input"):
+        lines += ["", f"({c['peer_input']})"]
     for name, q in report.get("quality", {}).items():
         lines += ["", f"== body extraction, {name} ({q['documents']} pages), character P/R/F1",
                   "system            precision  recall  F1"]
@@ -1045,9 +1044,5 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def write_json(report: dict, path: Path | str) -> None:
-    text = json.dumps(report, ensure_ascii=False, indent=1)
-    if str(path) == "-":
-        sys.stdout.write(text + "\n")
-    else:
-        Path(path).write_text(text + "\n", encoding="utf-8")
+def write_json(report: dict, path: Path) -> None:
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -20,10 +20,54 @@ from akhbar.read import InputError
 
 
 
-
 def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    _note(f"Error: {message}")
     sys.exit(1)
+
+
+def _note(message: str) -> None:
+    """A line on stderr, on a line of its own even after a progress bar left unfinished."""
+    click.echo(("\n" if sys.stderr.isatty() else "") + message, err=True)
+
+
+def _progress(quiet: bool) -> bool:
+    """Progress bars only for a person watching: not with --quiet, not into a file or a pipe."""
+    return not quiet and sys.stderr.isatty()
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C's KeyboardInterrupt, so that every ``finally``
+    (staging folder, lock, worker pool) runs before the process ends."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame) -> None:
+    raise Interrupted(signum)
+
+
+class _Commands(click.Group):
+    """The command group: a command stopped by SIGINT or SIGTERM cleans up, says so on one line and
+    exits with 128 + the signal number."""
+
+    def invoke(self, ctx: click.Context):
+        import signal
+        import threading
+
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _raise_interrupted) if in_main_thread else None
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as err:
+            signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
+            _note(f"Interrupted by {signal.Signals(signum).name}: stopped; what it was writing was removed, "
+                  "what was there before is unchanged.")
+            sys.exit(128 + signum)
+        finally:
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous)
 
 
 def _gold_options(command):
@@ -50,7 +94,7 @@ def _run_options(command):
                         help="Worker processes for the per-page steps.  [default: number of cores]")(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="akhbar")
 def main() -> None:
     """Build, check and release Akhbar, an annotated dataset of Arabic news pages.
@@ -93,7 +137,7 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
     if card is not None and not card.resolve().parent.is_dir():
         _fail(f"{card}: the folder for the card does not exist")
     cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
-                      max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=not quiet)
+                      max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=_progress(quiet))
     with _locked(out):
         try:
             report = build_dataset(cfg, card=card, gold_body=gold_body, heldout=list(heldout), agreement=agreement)
@@ -130,11 +174,12 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
 @click.option("--no-peers", is_flag=True, help="Do not run trafilatura, jusText and datasketch (no ratios).")
 @click.option("--quality", is_flag=True,
               help="Score body extraction (character P/R/F1) of our segmenter and the peers on the gold pages. Alone it skips the speed run; with --docs it adds a section.")
-@click.option("--json", "json_path", type=click.Path(path_type=Path, allow_dash=True), default=None,
-              help="Also write the results as JSON to this file, to compare across commits ('-': JSON on stdout instead of the text report).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object instead of the text report.")
+@click.option("--json-out", "json_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write the results as JSON to this file, to compare across commits.")
 def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, heldout: tuple[Path, ...], exact_share: float,
           near_share: float, stage_docs: int, seed: int, workdir: Path | None, no_peers: bool, quality: bool,
-          json_path: Path | None) -> None:
+          as_json: bool, json_path: Path | None) -> None:
     """Time the build on a synthetic corpus, next to trafilatura, jusText and datasketch.
 
     Makes N synthetic pages from SEEDS (body sentences recombined, the seeds' page chrome, a share
@@ -144,9 +189,11 @@ def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, hel
 
     \b
     Example:
-        akhbar bench --docs 1000 --docs 10000 --workers 2 --json bench.json
+        akhbar bench --docs 1000 --docs 10000 --workers 2 --json-out bench.json
         akhbar bench --quality            # body P/R/F1 of ours, trafilatura, jusText on the gold pages
     """
+    import json
+
     from akhbar.bench import BenchConfig, BenchError, format_report, run_bench, write_json
 
     if exact_share + near_share > 1:
@@ -155,15 +202,13 @@ def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, hel
     cfg = BenchConfig(seeds=seeds, docs=docs or (1000,), workers=workers, seed=seed, exact_share=exact_share,
                       near_share=near_share, stage_docs=stage_docs, peers=not no_peers, gold_body=gold_body,
                       heldout=heldout, quality=quality, speed=speed, workdir=workdir)
-    to_stdout = json_path is not None and str(json_path) == "-"
     try:
         report = run_bench(cfg, log=lambda message: click.echo(message, err=True))
     except BenchError as err:
         _fail(str(err))
     if json_path is not None:
         write_json(report, json_path)
-    if not to_stdout:
-        click.echo(format_report(report))
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_report(report))
 
 
 # --- contributions and releases -----------------------------------------------------------------
@@ -174,24 +219,22 @@ LOCK_TIMEOUT = 60.0
 
 @contextmanager
 def _locked(*folders: Path) -> Iterator[None]:
-    """Hold the lock of each folder (``.akhbar-<name>.lock`` beside it) while a command writes into it.
+    """Hold the lock of each folder (:mod:`akhbar.lock`: ``.akhbar-<name>.lock`` beside it, removed
+    afterwards) while a command writes into it.
 
     A second command on the same folder waits up to ``AKHBAR_LOCK_TIMEOUT`` seconds (default
     :data:`LOCK_TIMEOUT`), then fails with exit code 1 and leaves everything as it was.
     """
-    from filelock import FileLock, Timeout
+    from akhbar.lock import LockTimeout, folder_lock
 
     timeout = float(os.environ.get("AKHBAR_LOCK_TIMEOUT", LOCK_TIMEOUT))
     with ExitStack() as stack:
         for folder in folders:
-            folder = folder.resolve()
-            folder.parent.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(str(folder.with_name(f".akhbar-{folder.name}.lock")))
             try:
-                stack.enter_context(lock.acquire(timeout=timeout))
-            except Timeout:
-                _fail(f"another akhbar command is writing {folder} (it holds {lock.lock_file}); waited {timeout:g} s. "
-                      "Run this again when it has finished.")
+                stack.enter_context(folder_lock(folder, timeout))
+            except LockTimeout as err:
+                _fail(f"another akhbar command is writing {folder.resolve()} (it holds {err.lock_file}); "
+                      f"waited {timeout:g} s. Run this again when it has finished.")
         yield
 
 
@@ -202,10 +245,12 @@ def _echo_problem(problem) -> None:
 
 @main.command()
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
-@click.option("--seeds", type=click.Path(path_type=Path), default=None,
-              help="Check this folder of input pages and annotation files instead (with DIRECTORY too: both).")
+@click.option("--seeds", type=click.Path(path_type=Path), default=None, is_flag=False, flag_value=Path("seeds"),
+              help="Check this folder of input pages and annotation files instead (with DIRECTORY too: both); "
+                   "alone, --seeds checks seeds/.")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON object {valid, errors, warnings, problems: [{doc_id, json_path, message, level}]} instead of lines.")
+              help="Print one JSON object {valid, errors, warnings, problems: [{doc_id, json_path, message, level}], "
+                   "release: {released, version, date}} instead of lines.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="With --seeds: refuse a page larger than this many bytes, as the build does.  [default: 5 MiB]")
 def validate(directory: Path | None, seeds: Path | None, as_json: bool, max_bytes: int | None) -> None:
@@ -218,25 +263,28 @@ def validate(directory: Path | None, seeds: Path | None, as_json: bool, max_byte
     checksums and Croissant file. With --seeds: pages the build would refuse, id clashes, and
     annotation files that do not fit their page.
 
-    Prints one line per problem, `<document id>: <field path>: <what is wrong>`, and exits with 1
-    if any is an error; lines starting "warning:" (drafts, invisible characters) do not fail.
+    Prints one line per problem, `<document id>: <field path>: <what is wrong>`, then a summary
+    that says whether the dataset is a release (its version and date) or unreleased; exits with 1
+    if any problem is an error; lines starting "warning:" (drafts, invisible characters) do not fail.
 
     \b
     Example:
         akhbar validate                      # the built dataset/
-        akhbar validate --seeds seeds        # before opening a pull request
+        akhbar validate --seeds              # seeds/, before opening a pull request
         akhbar validate dataset --json
     """
     import json
 
     from akhbar.read import DEFAULT_MAX_BYTES
+    from akhbar.release_state import release_status
     from akhbar.validate import ERROR, validate_dataset, validate_seeds
 
+    dataset = (directory or Path("dataset")) if directory is not None or seeds is None else None
     targets = []
     if seeds is not None:
         targets.append(validate_seeds(seeds, max_bytes or DEFAULT_MAX_BYTES))
-    if directory is not None or seeds is None:
-        targets.append(validate_dataset(directory or Path("dataset")))
+    if dataset is not None:
+        targets.append(validate_dataset(dataset))
     problems, n_errors, n_warnings = [], 0, 0
     for target in targets:
         for problem in target:
@@ -246,14 +294,17 @@ def validate(directory: Path | None, seeds: Path | None, as_json: bool, max_byte
                 problems.append(problem.to_dict())
             else:
                 _echo_problem(problem)
-    names = " and ".join(str(p) for p in ([seeds] if seeds is not None else []) +
-                         ([directory or Path("dataset")] if directory is not None or seeds is None else []))
+    status = release_status(dataset) if dataset is not None and dataset.is_dir() else None
     if as_json:
-        click.echo(json.dumps({"valid": n_errors == 0, "errors": n_errors, "warnings": n_warnings,
-                               "problems": problems}, ensure_ascii=False, indent=1))
+        result = {"valid": n_errors == 0, "errors": n_errors, "warnings": n_warnings, "problems": problems}
+        if status is not None:
+            result["release"] = status.to_dict()
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:
+        names = " and ".join(str(p) for p in (seeds, dataset) if p is not None)
         warned = f", {n_warnings} warning(s)" if n_warnings else ""
-        click.echo(f"{names}: {f'{n_errors} error(s)' if n_errors else 'valid'}{warned}.", err=True)
+        released = "" if status is None else f"; {dataset} is {status}" if seeds is not None else f", {status}"
+        click.echo(f"{names}: {f'{n_errors} error(s)' if n_errors else 'valid'}{warned}{released}.")
     if n_errors:
         sys.exit(1)
 
@@ -290,11 +341,12 @@ def add(files: tuple[Path, ...], page_id: str | None, seeds: Path, max_bytes: in
         except (AddError, InputError) as err:
             _fail(f"{err}\nNothing was added: {seeds} is unchanged.")
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {warning}")
     for item in report.added:
         click.echo(f"Added {item.source} as {item.page}; draft {item.annotations}: "
                    f"{item.entities} entities, {item.events} events to review.")
-    click.echo(f"Next: review each draft, set \"status\": \"gold\", then `akhbar validate --seeds {seeds}` (CONTRIBUTING.md).")
+    click.echo(f"Next: review each draft, set \"status\": \"gold\", then `akhbar validate --seeds {seeds}` (CONTRIBUTING.md).",
+               err=True)
 
 
 @main.command()
@@ -338,7 +390,7 @@ def release(version: str, date_: str | None, seeds: Path, out: Path, card: Path 
     if card is None and out == Path("dataset"):
         card = Path("DATASET_CARD.md")
     build_cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
-                            max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=not quiet)
+                            max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=_progress(quiet))
     cfg = ReleaseConfig(version=version, date=date_ or dt.date.today().isoformat(), build=build_cfg, card=card,
                         changelog=changelog, gold_body=gold_body, heldout=heldout, agreement=agreement)
     with _locked(out, seeds):

@@ -28,7 +28,7 @@ from akhbar import entities as entity_annotator
 from akhbar import events as event_extractor
 from akhbar.about import AUTHORS, LICENSE, LICENSE_NOTE, LICENSE_URL, URL, bibtex
 from akhbar.card import CONFIG_ORDER, CONFIG_PURPOSE
-from akhbar.ner import NER_DESCRIPTIONS
+from akhbar.ner_config import NER_DESCRIPTIONS
 from akhbar.schema import DOCUMENT_SCHEMA, load_schema
 from akhbar.validate import CARD, CROISSANT, config_features, data_files, file_sha256, front_matter
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from akhbar.gold import GOLD, BodyProjection
-from akhbar.ner import body_tokens, entity_labels, ner_rows, tag_names
+from akhbar.ner_config import body_tokens, entity_labels, ner_rows, tag_names
 from akhbar.schema import ANNOTATIONS_SCHEMA, load_schema
 from akhbar.write import iter_rows, move_files, staging_dir
 

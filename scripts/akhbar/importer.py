@@ -28,7 +28,7 @@ from typing import Iterator
 
 from akhbar.add import annotation_bytes
 from akhbar.gold import SUFFIX, BodyProjection
-from akhbar.ner import entity_labels
+from akhbar.ner_config import entity_labels
 from akhbar.read import DEFAULT_MAX_BYTES, InputError, read_page
 from akhbar.validate import annotation_findings
 from akhbar.write import write_bytes_atomic

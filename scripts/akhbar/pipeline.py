@@ -9,7 +9,7 @@
               metadata  → title, publisher, published                  akhbar.metadata
               entities  → gold (seeds/<id>.ann.json) or automatic      akhbar.gold / akhbar.entities
               events    → gold or automatic meetings                    akhbar.gold / akhbar.events
-              ner rows  → sentences, tokens, BIO tags of the body           akhbar.ner
+              ner rows  → sentences, tokens, BIO tags of the body           akhbar.ner_config
               validate  → the record against schema/document.schema.json
               sign      → exact key + MinHash signature of body_text   akhbar.links
             records stream to Parquet shards in a staging folder, keys and signatures to a
@@ -30,6 +30,7 @@ import contextlib
 import datetime as dt
 import multiprocessing
 import os
+import signal
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from multiprocessing.pool import Pool
@@ -49,8 +50,9 @@ from akhbar.card import render_card, strip_front_matter, write_text_atomic
 from akhbar.dates import find_dates, resolve
 from akhbar.gold import annotation_path, load_annotations, project_gold
 from akhbar.metadata import extract_metadata
-from akhbar.ner import ner_features, ner_rows
+from akhbar.ner_config import ner_features, ner_rows
 from akhbar.read import DEFAULT_MAX_BYTES, InputError, Page, read_page, seed_paths
+from akhbar.release_state import carry_release
 from akhbar.schema import LINK_FEATURES, document_features, row_features, schema_problems
 from akhbar.segment import CorpusLineCounts, SegmentConfig, segment
 from akhbar.write import ShardWriter, iter_rows, replace_dir, staging_dir, write_rows
@@ -187,6 +189,9 @@ _worker_cfg: BuildConfig | None = None
 def _init_worker(cfg: BuildConfig) -> None:
     global _worker_cfg
     _worker_cfg = cfg
+    # Ctrl-C reaches the whole process group: the parent stops the pool, workers must not each
+    # print a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _line_hashes_in_worker(path: Path) -> set[bytes]:
@@ -254,10 +259,6 @@ class _WithCounts(Sequence):
         return self.paths[i], self.counts
 
 
-#: Written by `akhbar release`, kept across builds.
-RELEASE_RECORD = "release.json"
-
-
 # --- global steps and writing ---------------------------------------------------------------------
 
 def redate_from_duplicate(record: dict, reference: str) -> dict:
@@ -318,13 +319,14 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
     check_output_folder(cfg.seeds, cfg.out)
     paths = PageList(seed_paths(cfg.seeds))
     limits = {"rows_per_group": cfg.rows_per_group, "rows_per_file": cfg.rows_per_file}
-    with staging_dir(cfg.out) as tmp:
+    with staging_dir(cfg.out) as tmp, contextlib.ExitStack() as on_exit:
         stage = tmp / ".stage"
         # the staged copy is read back once and then deleted: fast compression, not small files
         staged = ShardWriter(stage, "documents", document_features(), **limits, compression_level=1)
         entity_rows = ShardWriter(tmp, "entities", row_features("entity"), **limits)
         sentence_rows = ShardWriter(tmp, "ner", ner_features(), **limits)
         store = links.SignatureStore(stage / "links", cfg.links)  # row n = the n-th staged document
+        on_exit.callback(store.close)  # its files stay open until closed, also when a page fails
         with worker_pool(cfg) as pool:
             counts = count_lines(paths, cfg, pool)  # pass 1
             # pass 2: per page → staged documents, entity rows, what the link step needs (on disk)
@@ -379,13 +381,11 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
         writers = {"documents": documents, "entities": entity_rows, "events": event_rows, "links": link_rows,
                    "ner": sentence_rows}
         figures = evaluation.run(cfg.seeds, gold_body, heldout, cfg.segment, agreement)
-        text = render_card(tmp, writers, figures)
-        (tmp / "README.md").write_text(text, encoding="utf-8")
-        # the record of the last release is what the next `akhbar release` compares against
-        if (cfg.out / RELEASE_RECORD).exists():
-            shutil.copy2(cfg.out / RELEASE_RECORD, tmp / RELEASE_RECORD)
+        # the last release: kept whole when this build made the same files, else its record only,
+        # which the next `akhbar release` compares against
+        text, release_note = carry_release(cfg.out, tmp, lambda stamp: render_card(tmp, writers, figures, release=stamp))
         replace_dir(tmp, cfg.out)
     if card is not None:
         write_text_atomic(card, strip_front_matter(text))
     return (f"Built {documents.num_rows} documents ({entity_rows.num_rows} entity mentions, {event_rows.num_rows} events, "
-            f"{link_rows.num_rows} links) into {cfg.out}.")
+            f"{link_rows.num_rows} links) into {cfg.out}." + (f" {release_note}" if release_note else ""))

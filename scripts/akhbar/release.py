@@ -2,9 +2,10 @@
 
 ``release(ReleaseConfig) -> str`` runs, in order:
 
-1. **version**: VERSION must be a semantic version (``MAJOR.MINOR.PATCH``, semver.org) greater
-   than the last release, read from ``dataset/release.json`` and from the headings of
-   ``CHANGELOG.md``; the date is ``YYYY-MM-DD``;
+1. **version**: VERSION must be a semantic version (``MAJOR.MINOR.PATCH``, semver.org; the tag form
+   ``v1.2.3`` is read as ``1.2.3``) greater than the last release, read from ``dataset/release.json``
+   and from the headings of ``CHANGELOG.md``; the date is ``YYYY-MM-DD``, not before the last
+   release's;
 2. **inputs**: ``akhbar validate --seeds`` must find no error;
 3. **build** into a hidden folder beside ``dataset/`` (:func:`akhbar.pipeline.build_dataset`: same
    inputs, byte-identical Parquet);
@@ -13,6 +14,10 @@
    counts per label), ``croissant.json`` (:mod:`akhbar.croissant`) and ``checksums.sha256`` (every
    file, ``sha256sum -c`` format) are written;
 5. **validate** the whole folder (:func:`akhbar.validate.validate_dataset`); any error stops here;
+   then the **rules**: the change against the previous ``release.json`` (:func:`required_bump`)
+   fixes the least part of the version to raise: MAJOR when documents were removed or a field of
+   the schema was removed or changed, MINOR when documents or fields were added, PATCH when
+   documents only changed; a release with no change, or a smaller step, is refused;
 6. **swap** the folder into ``dataset/``, write ``DATASET_CARD.md``, and add the ``CHANGELOG.md``
    entry computed against the previous ``release.json``: documents added, removed and changed (and
    which layers changed), annotation counts per label before and after.
@@ -32,9 +37,12 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import total_ordering
 from pathlib import Path
+from typing import Iterator
+
+import pyarrow as pa
 
 from akhbar import evaluation
-from akhbar.card import render_card, strip_front_matter, write_text_atomic
+from akhbar.card import CONFIG_ORDER, render_card, strip_front_matter, write_text_atomic
 from akhbar.croissant import write_croissant
 from akhbar.pipeline import BuildConfig, build_dataset
 from akhbar.validate import (CARD, CHECKSUMS, RELEASE, Problem, config_features, errors, file_sha256, front_matter,
@@ -47,6 +55,7 @@ SEMVER = re.compile(rf"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-({_
                     r"(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _CHANGELOG_VERSION = re.compile(r"^## \[([^\]]+)\]", re.MULTILINE)
+_CHANGELOG_DATE = re.compile(r"^## \[[^\]]+\] - ([0-9]{4}-[0-9]{2}-[0-9]{2})$", re.MULTILINE)
 UNRELEASED = "## [Unreleased]"
 #: How many ids each changelog list shows before "and N more".
 MAX_LISTED = 50
@@ -63,6 +72,11 @@ LAYERS = {
 
 class ReleaseError(Exception):
     """A release that cannot be cut; ``str()`` says why and what to do."""
+
+
+def parse_version(text: str) -> "Version":
+    """VERSION as the command takes it: ``1.2.3``, or the tag form ``v1.2.3``."""
+    return Version(text[1:] if text.startswith("v") and SEMVER.match(text[1:]) else text)
 
 
 @total_ordering
@@ -95,6 +109,14 @@ class Version:
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def core(self) -> tuple[int, int, int]:
+        return self._key()[0]
+
+    @property
+    def prerelease(self) -> bool:
+        return SEMVER.match(self.text).group(4) is not None
 
 
 def parse_date(text: str) -> str:
@@ -158,6 +180,17 @@ def check_version(version: Version, previous: dict | None, changelog: Path, out:
     return last
 
 
+def check_date(date: str, previous: dict | None, changelog: Path) -> None:
+    """Refuse a date before the last release's (from ``release.json`` and the changelog's headings)."""
+    dates = _CHANGELOG_DATE.findall(changelog.read_text(encoding="utf-8")) if changelog.exists() else []
+    if previous is not None and isinstance(previous.get("date"), str):
+        dates.append(previous["date"])
+    last = max(dates, default=None)
+    if last is not None and date < last:
+        raise ReleaseError(f"{date} is before the last release's date {last}; release dates never go back "
+                           "(give --date a later day, or leave it out for today)")
+
+
 # --- 4. describe ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -200,7 +233,90 @@ def release_summary(root: Path, version: str, date: str) -> dict:
         "boilerplate": dict(sorted(boilerplate.items())),
         "links": dict(sorted(Counter(r["relation"] for r in iter_rows(root, "links", columns=["relation"])).items())),
     }
-    return {"version": version, "date": date, "counts": counts, "documents": documents}
+    fields = {config: dict(schema_fields(config_features(config).arrow_schema)) for config in CONFIG_ORDER}
+    return {"version": version, "date": date, "counts": counts, "fields": fields, "documents": documents}
+
+
+def schema_fields(schema: pa.Schema) -> Iterator[tuple[str, str]]:
+    """Every field of a config as ``(path, type)``, nested ones too: ``entities[].label``, ``string``."""
+    def walk(prefix: str, kind: pa.DataType) -> Iterator[tuple[str, str]]:
+        if pa.types.is_struct(kind):
+            for n in range(kind.num_fields):
+                yield from walk(f"{prefix}.{kind.field(n).name}", kind.field(n).type)
+        elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
+            yield from walk(f"{prefix}[]", kind.value_type)
+        else:
+            yield prefix, str(kind)
+    for field in schema:
+        yield from walk(field.name, field.type)
+
+
+# --- 5. rules -----------------------------------------------------------------------------------------
+
+#: The parts of a version, from the least.
+BUMPS = ("patch", "minor", "major")
+
+
+def document_changes(new: dict, old: dict | None) -> tuple[list[str], list[str], dict[str, list[str]]]:
+    """Ids added, removed, and changed (with the layers that differ) from release ``old`` to ``new``."""
+    docs, before = new["documents"], (old or {}).get("documents", {})
+    added = sorted(set(docs) - set(before))
+    removed = sorted(set(before) - set(docs))
+    changed = {i: [layer for layer in LAYERS if docs[i].get(layer) != before[i].get(layer)]
+               for i in sorted(set(docs) & set(before))}
+    return added, removed, {i: layers for i, layers in changed.items() if layers}
+
+
+def required_bump(new: dict, old: dict) -> tuple[str | None, list[str]]:
+    """The least version part release ``new`` must raise over ``old`` (None: nothing changed), and why.
+
+    Schema fields are compared when both records list them (``release.json`` of akhbar 0.1 did not).
+    """
+    added, removed, changed = document_changes(new, old)
+    reasons = {bump: [] for bump in BUMPS}
+    if removed:
+        reasons["major"].append(f"{len(removed)} document(s) removed ({', '.join(removed[:3])}{', …' if len(removed) > 3 else ''})")
+    if "fields" in old and "fields" in new:
+        for config in sorted(set(old["fields"]) | set(new["fields"])):
+            before, after = old["fields"].get(config), new["fields"].get(config)
+            if after is None:
+                reasons["major"].append(f"the {config} config removed")
+            elif before is None:
+                reasons["minor"].append(f"the {config} config added")
+            else:
+                gone = [f"{config}.{path}" for path in before if before[path] != after.get(path)]
+                if gone:
+                    reasons["major"].append(f"schema fields removed or changed: {', '.join(gone)}")
+                new_fields = [f"{config}.{path}" for path in after if path not in before]
+                if new_fields:
+                    reasons["minor"].append(f"schema fields added: {', '.join(new_fields)}")
+    if added:
+        reasons["minor"].append(f"{len(added)} document(s) added")
+    if changed:
+        reasons["patch"].append(f"{len(changed)} document(s) changed")
+    for bump in reversed(BUMPS):
+        if reasons[bump]:
+            return bump, reasons[bump]
+    return None, []
+
+
+def next_versions(last: Version) -> dict[str, str]:
+    """The next version of ``last`` for each part raised."""
+    major, minor, patch = last.core
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}
+
+
+def check_bump(version: Version, last: Version, bump: str | None, reasons: list[str]) -> None:
+    """Refuse a release with no change, and a version that does not raise the part ``bump`` needs."""
+    if bump is None:
+        raise ReleaseError(f"nothing changed since {last}: no document added, removed or changed, the same schema; "
+                           "there is nothing to release")
+    allowed = {text for part, text in next_versions(last).items() if BUMPS.index(part) >= BUMPS.index(bump)}
+    if last.prerelease:  # 2.0.0-rc.1 → 2.0.0 finishes that release, whatever changed
+        allowed.add(".".join(map(str, last.core)))
+    if ".".join(map(str, version.core)) not in allowed:
+        raise ReleaseError(f"{version} does not fit the change since {last}, which needs a {bump.upper()} release "
+                           f"({'; '.join(reasons)}): release {' or '.join(sorted(allowed, key=Version))}")
 
 
 def write_checksums(root: Path) -> Path:
@@ -222,12 +338,8 @@ def _listed(ids: list[str], describe=lambda i: f"`{i}`") -> list[str]:
 
 def changelog_entry(new: dict, old: dict | None, notes: str = "") -> str:
     """The CHANGELOG.md section of release ``new`` against the previous ``release.json`` ``old``."""
-    docs, before = new["documents"], (old or {}).get("documents", {})
-    added = sorted(set(docs) - set(before))
-    removed = sorted(set(before) - set(docs))
-    changed = {i: [layer for layer in LAYERS if docs[i].get(layer) != before[i].get(layer)]
-               for i in sorted(set(docs) & set(before))}
-    changed = {i: layers for i, layers in changed.items() if layers}
+    docs = new["documents"]
+    added, removed, changed = document_changes(new, old)
     lines = [f"## [{new['version']}] - {new['date']}", ""]
     if old is None:
         lines.append(f"First release: {len(docs)} documents.")
@@ -296,10 +408,11 @@ def release(cfg: ReleaseConfig) -> str:
     """Cut release ``cfg.version`` (module docstring: the steps); return the report with the git commands."""
     out = cfg.build.out
     # 1. version
-    version = Version(cfg.version)
+    version = parse_version(cfg.version)
     date = parse_date(cfg.date)
     old = previous_release(out)
-    check_version(version, old, cfg.changelog, out)
+    last = check_version(version, old, cfg.changelog, out)
+    check_date(date, old, cfg.changelog)
 
     # 2. inputs
     problems = errors(validate_seeds(cfg.build.seeds, cfg.build.max_bytes))
@@ -328,6 +441,8 @@ def release(cfg: ReleaseConfig) -> str:
         problems = errors(validate_dataset(work))
         if problems:
             raise ReleaseError(f"the built release does not validate ({len(problems)} problem(s)):\n{_problem_lines(problems)}")
+        if old is not None:
+            check_bump(version, last, *required_bump(summary, old))
 
         # 6. swap, card, changelog
         notes = unreleased_notes(cfg.changelog)
@@ -349,4 +464,4 @@ def release(cfg: ReleaseConfig) -> str:
             f"{sum(counts['links'].values())} links in {out}; CHANGELOG.md has the entry.\n"
             f"Commit and tag it:\n"
             f"  git add {paths} && git commit -m \"Release {version}\"\n"
-            f"  git tag -a {tag} -m \"Akhbar {version}\" && git push origin {tag}")
+            f"  git tag -a {tag} -m \"Akhbar {version}\" && git push origin HEAD {tag}")

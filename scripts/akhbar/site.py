@@ -20,7 +20,7 @@ from typing import Iterable
 
 from tqdm import tqdm
 
-from akhbar.ner import entity_labels
+from akhbar.ner_config import entity_labels
 from akhbar.write import iter_rows, move_files, staging_dir
 
 #: The folder of the document pages, beside index.html.

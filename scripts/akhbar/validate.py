@@ -56,7 +56,7 @@ from akhbar import events as event_extractor
 from akhbar.card import CONFIG_ORDER
 from akhbar.gold import SUFFIX as ANNOTATION_SUFFIX
 from akhbar.links import RELATIONS
-from akhbar.ner import ner_features, ner_rows
+from akhbar.ner_config import ner_features, ner_rows
 from akhbar.read import DEFAULT_MAX_BYTES, InputError, read_page
 from akhbar.schema import (ANNOTATIONS_SCHEMA, DOCUMENT_SCHEMA, LINK_FEATURES, document_features, row_features,
                            schema_problems)
@@ -411,7 +411,7 @@ class _FlatRows:
 
 
 class _SentenceRows(_FlatRows):
-    """The ``ner`` config's rows, against the sentences, tokens and tags :func:`akhbar.ner.ner_rows`
+    """The ``ner`` config's rows, against the sentences, tokens and tags :func:`akhbar.ner_config.ner_rows`
     makes from each document's ``body_text`` and ``entities``."""
 
     def __init__(self, reader: _Reader):

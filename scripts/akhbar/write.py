@@ -131,9 +131,13 @@ def iter_rows(root: Path, config: str, columns: list[str] | None = None, batch_s
 
 @contextmanager
 def staging_dir(target: Path) -> Iterator[Path]:
-    """A fresh temporary folder beside ``target``; removed unless :func:`replace_dir` consumed it."""
+    """A fresh temporary folder beside ``target``; removed unless :func:`replace_dir` consumed it.
+
+    Staging folders of processes that died without cleaning up (killed outright) go first.
+    """
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -143,6 +147,34 @@ def staging_dir(target: Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
+
+
+def _dead(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
+def remove_stale(target: Path) -> list[Path]:
+    """Remove what dead processes left beside ``target``: their staging folders ``.<name>.tmp-PID``,
+    and their previous copies ``.<name>.old-PID``, put back when ``target`` itself is missing
+    (the process died between the two renames of :func:`replace_dir`). Returns what was removed."""
+    removed = []
+    for kind in ("tmp", "old"):
+        for path in sorted(target.parent.glob(f".{target.name}.{kind}-*")):
+            pid = path.name.rsplit("-", 1)[1]
+            if not pid.isdigit() or int(pid) == os.getpid() or not _dead(int(pid)):
+                continue
+            if kind == "old" and not target.exists():
+                path.rename(target)
+                continue
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+            removed.append(path)
+    return removed
 
 
 def replace_dir(staged: Path, target: Path) -> None:
