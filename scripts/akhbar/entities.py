@@ -38,21 +38,21 @@ CLOSED_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "QU
 __all__ = ["ANNOTATOR", "VERSION", "SOURCE", "annotate_entities", "lexicon"]
 
 
-def tag_pieces(text: str, rule_spans: list[tuple[int, int, str]]) -> tuple[list[tuple[int, int, bool]], list[str]]:
-    """The token pieces of ``text`` and the tagger's BIO label for each."""
+def tag_pieces(text: str, rule_spans: list[tuple[int, int, str]]):
+    """The token pieces of ``text``, their normalised words and the tagger's BIO label for each."""
     lex = lexicon()
     pieces = split_proclitics(text, tokenize(text), lex)
+    words = [normalize(text[s:e]) for s, e, _ in pieces]
     rtags = rule_tags(pieces, rule_spans)
-    index = {(s, e): k for k, (s, e, _) in enumerate(pieces)}
     crf = model.tagger()
-    labels = ["O"] * len(pieces)
+    labels: list[str] = []
+    first = 0
     for sentence in sentences(text, [(s, e) for s, e, _ in pieces]):
-        ks = [index[p] for p in sentence]
-        words = [normalize(text[s:e]) for s, e in sentence]
-        feats = token_features(words, [pieces[k][2] for k in ks], [rtags[k] for k in ks], lex)
-        for k, label in zip(ks, crf.tag(feats)):
-            labels[k] = label
-    return pieces, labels
+        last = first + len(sentence)  # sentences are consecutive runs of the pieces
+        feats = token_features(words[first:last], [p[2] for p in pieces[first:last]], rtags[first:last], lex)
+        labels += crf.tag(feats)
+        first = last
+    return pieces, words, labels
 
 
 def annotate_entities(body_text: str, published: dt.date | None = None, publisher: str | None = None) -> list[dict]:
@@ -70,7 +70,7 @@ def annotate_entities(body_text: str, published: dt.date | None = None, publishe
         return []
     rules = annotate_rules(body_text, published, publisher)
     by_span = {(r["start"], r["end"], r["label"]): r["canonical"] for r in rules}
-    pieces, labels = tag_pieces(body_text, [(r["start"], r["end"], r["label"]) for r in rules])
+    pieces, words, labels = tag_pieces(body_text, [(r["start"], r["end"], r["label"]) for r in rules])
 
     # (start, end, label, canonical, rank): rank 0 for the rules' spans, so they win ties
     candidates = [(r["start"], r["end"], r["label"], r["canonical"], 0) for r in rules if r["label"] in CLOSED_LABELS]
@@ -80,8 +80,7 @@ def annotate_entities(body_text: str, published: dt.date | None = None, publishe
             and body_text[start] == "ل" and normalize(body_text[pieces[first - 1][0]:start]).endswith("ل")
         candidates.append((start, end, label, by_span.get((start, end, label)) or _canonical(body_text[start:end], label, contracted), 1))
 
-    if PROPAGATE:
-        candidates += _other_mentions(body_text, pieces, candidates)
+    candidates += _other_mentions(pieces, words, candidates)
     taken: list[tuple[int, int]] = []
     kept = []
     for s, e, label, canonical, _ in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[4], c[0])):
@@ -96,12 +95,11 @@ def annotate_entities(body_text: str, published: dt.date | None = None, publishe
     ]
 
 
-PROPAGATE = True
-#: Names tagged once are looked for again in the page when they are at least this rare a word.
+#: Labels whose names are looked for again across the page (roles and nationalities are not).
 _PROPAGATED = frozenset({"PERS", "ORG", "GPE", "LOC", "FAC", "EVENT"})
 
 
-def _other_mentions(text: str, pieces, candidates) -> list[tuple[int, int, str, str, int]]:
+def _other_mentions(pieces, words: list[str], candidates) -> list[tuple[int, int, str, str, int]]:
     """The page's other mentions of the names the tagger found (one sense per page).
 
     A newspaper names a club, a company or a person several times; the tagger may miss some of
@@ -114,15 +112,17 @@ def _other_mentions(text: str, pieces, candidates) -> list[tuple[int, int, str, 
     ends = {e: k for k, (_, e, _) in enumerate(pieces)}
     for s, e, label, canonical, rank in candidates:
         if rank == 1 and label in _PROPAGATED and s in starts and e in ends:
-            key = tuple(normalize(text[a:b]) for a, b, _ in pieces[starts[s]:ends[e] + 1])
+            key = tuple(words[starts[s]:ends[e] + 1])
             if len(key) > 1 or (key[0] not in lex.common and len(key[0]) > 2):
                 names.setdefault(key, (label, canonical))
     if not names:
         return []
-    words = [normalize(text[a:b]) for a, b, _ in pieces]
     longest = max(len(k) for k in names)
+    first_words = {key[0] for key in names}
     out = []
     for k in range(len(pieces)):
+        if words[k] not in first_words:
+            continue
         for n in range(min(longest, len(pieces) - k), 0, -1):
             found = names.get(tuple(words[k:k + n]))
             if found:

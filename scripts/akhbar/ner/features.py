@@ -37,8 +37,7 @@ def split_proclitics(text: str, tokens: list[tuple[int, int]], lex: Lexicon) -> 
     """``tokens`` with attached proclitics cut off; each piece is ``(start, end, is_proclitic)``."""
     out: list[tuple[int, int, bool]] = []
     for start, end in tokens:
-        word = normalize(text[start:end])
-        cut = _proclitic_length(word, lex)
+        cut = _proclitic_cut(normalize(text[start:end]))
         if cut:
             # the cut is counted in view characters; map it through the raw word's characters
             raw_cut = _raw_offset(text, start, end, cut)
@@ -48,6 +47,12 @@ def split_proclitics(text: str, tokens: list[tuple[int, int]], lex: Lexicon) -> 
                 continue
         out.append((start, end, False))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _proclitic_cut(word: str) -> int:
+    """:func:`_proclitic_length` with the packaged lexicon, memoised (news repeats its words)."""
+    return _proclitic_length(word, lexicon())
 
 
 def _proclitic_length(word: str, lex: Lexicon) -> int:
