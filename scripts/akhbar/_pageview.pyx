@@ -14,6 +14,9 @@ import unicodedata
 cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     int PyUnicode_4BYTE_KIND
+    int PyUnicode_KIND(object text)
+    void *PyUnicode_DATA(object text)
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
 
 # Flags of the Basic Multilingual Plane (every character the tables name is in it).
 DEF _TABLE = 0x10000
@@ -49,25 +52,29 @@ cdef inline Py_UCS4 _folded(Py_UCS4 c) noexcept:
 
 def view_with_offsets(str text):
     """``(view, origin)`` exactly as :func:`akhbar.normalize.normalize_with_offsets` defines them."""
-    cdef Py_ssize_t n = len(text), i, k = 0
+    cdef Py_ssize_t n = len(text), i, k = 0, kept_from = 0
     cdef Py_UCS4 c
     cdef Py_UCS4 *out
     cdef list origin
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
     if unicodedata.is_normalized("NFC", text):
         out = <Py_UCS4 *> malloc((n + 1) * sizeof(Py_UCS4))
         if out == NULL:
             raise MemoryError()
         try:
-            origin = [0] * (n + 1)
+            # the offsets between two dropped characters are a range: made by list.extend in C
+            origin = []
             for i in range(n):
-                c = text[i]
+                c = PyUnicode_READ(kind, data, i)
                 if _flag(c) & _DROP:
+                    if i > kept_from:
+                        origin.extend(range(kept_from, i))
+                    kept_from = i + 1
                     continue
                 out[k] = _folded(c)
-                origin[k] = i
                 k += 1
-            origin[k] = n
-            del origin[k + 1:]
+            origin.extend(range(kept_from, n + 1))
             return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k), origin
         finally:
             free(out)
@@ -94,14 +101,16 @@ def tokenize(str text, Py_ssize_t start=0, end=None):
     cdef Py_ssize_t n = len(text), i, j
     cdef Py_UCS4 c
     cdef list tokens = []
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
     if end is not None and end < n:
         n = end
     i = max(start, 0)
     while i < n:
-        c = text[i]
+        c = PyUnicode_READ(kind, data, i)
         if _in_word(c):
             j = i + 1
-            while j < n and _in_word(text[j]):
+            while j < n and _in_word(PyUnicode_READ(kind, data, j)):
                 j += 1
             tokens.append((i, j))
             i = j
@@ -116,9 +125,11 @@ def line_table(str text):
     """``(start, end)`` of every line of ``text.split("\\n")``, the newline left out."""
     cdef Py_ssize_t n = len(text), i, start = 0
     cdef list lines = []
-    for i in range(n):
-        if text[i] == u'\n':
-            lines.append((start, i))
-            start = i + 1
+    while True:
+        i = text.find(u"\n", start)  # a fast search in C
+        if i < 0:
+            break
+        lines.append((start, i))
+        start = i + 1
     lines.append((start, n))
     return lines
