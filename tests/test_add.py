@@ -151,7 +151,8 @@ def test_bad_files_are_refused_and_nothing_is_added(runner, seeds, tmp_path, nam
 def test_size_limit_is_configurable(runner, seeds):
     result = add(runner, seeds, str(NEW_PAGE), "--max-bytes", "1000")
     assert result.exit_code == 1
-    assert f"{NEW_PAGE}: the file is {NEW_PAGE.stat().st_size} bytes, over the limit of 1000 (raise it with --max-bytes)" in result.output
+    assert f"{NEW_PAGE}: the file is {NEW_PAGE.stat().st_size} bytes, over the limit of 1000 bytes for one page" in result.output
+    assert "raise the limit with --max-bytes" in result.output
 
 
 def test_invisible_characters_are_kept_with_a_warning(runner, seeds, tmp_path):

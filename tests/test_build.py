@@ -124,6 +124,17 @@ def test_size_limit_is_configurable(seed_copy, runner, tmp_path):
     assert result.exit_code == 1 and "over the limit of 5000" in result.output
 
 
+def test_default_size_limit_fits_a_news_page_and_refuses_a_dump(seed_copy, runner, tmp_path):
+    from akhbar.read import DEFAULT_MAX_BYTES
+    assert 500_000 <= DEFAULT_MAX_BYTES <= 2 * 1024 * 1024
+    line = "خبر عاجل عن الاجتماع في الرباط.\n".encode("utf-8")
+    (seed_copy / "huge.txt").write_bytes(line * (DEFAULT_MAX_BYTES // len(line) + 1))
+    result = runner.invoke(main, ["build", "--seeds", str(seed_copy), "--out", str(tmp_path / "o"), "--quiet", "--workers", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"huge.txt: the file is {(seed_copy / 'huge.txt').stat().st_size} bytes, over the limit of {DEFAULT_MAX_BYTES}" in result.output
+    assert not (tmp_path / "o").exists()
+
+
 def test_annotation_file_for_a_changed_page_is_refused(seed_copy, runner, tmp_path):
     doc = "003_9cbf2cd40884a872"
     shutil.copy(ROOT / "seeds" / f"{doc}.ann.json", seed_copy / f"{doc}.ann.json")

@@ -89,7 +89,7 @@ def _gold_options(command):
 def _run_options(command):
     """--workers, --max-bytes: how pages are processed and which are refused."""
     command = click.option("--max-bytes", type=click.IntRange(min=1), default=None,
-                           help="Refuse a page larger than this many bytes.  [default: 5 MiB]")(command)
+                           help="Refuse a page larger than this many bytes.  [default: 2 MiB]")(command)
     return click.option("--workers", type=click.IntRange(min=1), default=None,
                         help="Worker processes for the per-page steps.  [default: number of cores]")(command)
 
@@ -252,7 +252,7 @@ def _echo_problem(problem) -> None:
               help="Print one JSON object {valid, errors, warnings, problems: [{doc_id, json_path, message, level}], "
                    "release: {released, version, date}} instead of lines.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
-              help="With --seeds: refuse a page larger than this many bytes, as the build does.  [default: 5 MiB]")
+              help="With --seeds: refuse a page larger than this many bytes, as the build does.  [default: 2 MiB]")
 def validate(directory: Path | None, seeds: Path | None, as_json: bool, max_bytes: int | None) -> None:
     """Check a built dataset (default dataset/), or the input pages with --seeds.
 
@@ -316,7 +316,7 @@ def validate(directory: Path | None, seeds: Path | None, as_json: bool, max_byte
 @click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
               help="The seeds folder the pages are copied into.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
-              help="Refuse a page larger than this many bytes.  [default: 5 MiB]")
+              help="Refuse a page larger than this many bytes.  [default: 2 MiB]")
 def add(files: tuple[Path, ...], page_id: str | None, seeds: Path, max_bytes: int | None) -> None:
     """Add new pages to the seeds folder, each with a draft annotation file to review.
 

@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import ahocorasick
+
 from akhbar.lexicon import rows
 from akhbar.normalize import normalize, normalize_with_offsets, view_span_to_text
 
@@ -100,13 +102,16 @@ def _alternation(names) -> str:
 
 
 @cache
-def _patterns() -> list[tuple[re.Pattern, re.Pattern]]:
-    """``(prefilter, pattern)`` pairs, in the order their matches are collected.
+def _patterns() -> list[tuple[str | None, re.Pattern | None, re.Pattern]]:
+    """``(needs, prefilter, pattern)``, in the order their matches are collected.
 
     The prefilter is a necessary condition of the pattern (text every match of it holds), found
     by a plain search: the patterns open with a look-behind, which makes the regex engine try a
     match at every position, so each pattern costs a full slow scan of the text; the prefilters
-    open with a digit or a literal and skip most texts (most lines, most bodies) quickly.
+    open with a digit or a literal and skip most texts (most lines, most bodies) quickly. ``needs``
+    is what :func:`_date_starts`'s scan must have found (a digit, a month name, a relative day),
+    a necessary condition checked before the prefilter. Where both pass, the pattern is tried only
+    where :func:`_date_starts` says a date can start.
     """
     months, weekdays, ordinals = _lexicons()
     mon = f"(?:{_alternation(months)})"
@@ -119,30 +124,84 @@ def _patterns() -> list[tuple[re.Pattern, re.Pattern]]:
     weekday_prefix = rf"(?:(?:يوم\s+)?{wd}\s*[,،]?\s*)?"
     scanners = [
         # 07 - 02 - 2019, 12/05/2022, 12.05.2022 (day first)
-        (r"\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}",
+        ("digit", r"\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}",
          rf"{b}{weekday_prefix}(?P<day>\d{{1,2}})\s*(?P<sep>[-/.])\s*(?P<mon_num>\d{{1,2}})\s*(?P=sep)\s*{year}{e}"),
         # 2022-05-12 (ISO), 2023/08/14 (year first)
-        (r"\d{4}\s?م?[-/]\d{1,2}[-/]\d",
+        ("digit", r"\d{4}\s?م?[-/]\d{1,2}[-/]\d",
          rf"{b}{year}(?P<sep>[-/])(?P<mon_num>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}}){e}"),
         # [weekday] day [من] [شهر] month[ / month] [،] [عام] [year] [المقبل]
-        (mon,
+        ("month", None,
          rf"{b}{weekday_prefix}(?P<day>\d{{1,2}}|{ordinal})\s*(?:من\s+)?(?:شهر\s+)?"
          rf"(?P<mon>{mon})(?:\s*/\s*{mon})?{e}"
          rf"(?:\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?{year}{e})?"
          rf"(?:\s+{direction}{e})?"),
         # month year ("يونيو 2018", "شهر يونيو من عام 2018"); a bare month name is not enough
         # (مارس is also a verb, آب a noun), so a year or a modifier must follow.
-        (mon,
+        ("month", None,
          rf"{b}(?:شهر\s+)?(?P<mon>{mon})(?:\s*/\s*{mon})?{e}"
          rf"(?:\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?{year}{e}|\s+{direction}{e})"),
         # عام 2014, سنة 2019, العام 2020
-        (r"(?:عام|سنه)\s+\d{4}", rf"{b}(?:عام|سنه|العام)\s+{year}{e}"),
+        ("digit", r"(?:عام|سنه)\s+\d{4}", rf"{b}(?:عام|سنه|العام)\s+{year}{e}"),
         # أمس الأربعاء, اليوم الجمعة, غدا الخميس, أول أمس
-        (r"امس|البارحه|اليوم|غدا|بعد غد", rf"{b}(?P<rel>اول امس|امس|البارحه|اليوم|غدا|بعد غد)(?:\s+{wd}{e}|(?={e}))"),
+        ("relative", None, rf"{b}(?P<rel>اول امس|امس|البارحه|اليوم|غدا|بعد غد)(?:\s+{wd}{e}|(?={e}))"),
         # الثلاثاء الماضي, يوم الخميس المقبل
-        (direction, rf"{b}(?:يوم\s+)?{wd}\s+{direction}{e}"),
+        (None, direction, rf"{b}(?:يوم\s+)?{wd}\s+{direction}{e}"),
     ]
-    return [(re.compile(prefilter), re.compile(pattern)) for prefilter, pattern in scanners]
+    return [(needs, prefilter and re.compile(prefilter), re.compile(pattern)) for needs, prefilter, pattern in scanners]
+
+
+@cache
+def _start_words() -> ahocorasick.Automaton:
+    """The words a date expression can open with, besides a digit (what every pattern of
+    :func:`_patterns` matches first, its optional openers included), each with its length and
+    what it shows ("month", "relative" or None)."""
+    months, weekdays, ordinals = _lexicons()
+    openers = {"يوم", "شهر", "عام", "سنه", "العام", "اول", "بعد"} | set(weekdays) | set(ordinals)
+    automaton = ahocorasick.Automaton()
+    for word in openers:
+        automaton.add_word(word, (len(word), None))
+    for word in months:
+        automaton.add_word(word, (len(word), "month"))
+    for word in _RELATIVE:  # also where "اول امس" and "بعد غد" hold them
+        automaton.add_word(word, (len(word), "relative"))
+    automaton.make_automaton()
+    return automaton
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _date_starts(view: str) -> tuple[list[int], set[str | None]]:
+    """``(starts, found)``: every position of ``view`` where a match of a :func:`_patterns` pattern
+    can start, sorted, and what occurs in ``view``: "digit", "month", "relative" (and None).
+
+    A start is the start of a word (``(?<![\\w])``, as every pattern requires) that opens with a
+    digit or a start word: a superset of the real starts, found by two scans in C (one regex, one
+    Aho-Corasick pass, overlapping hits included), so the patterns are tried at a few positions
+    instead of every one.
+    """
+    starts = {m.start() for m in _DIGIT_RUN.finditer(view)}
+    found: set[str | None] = {None, "digit"} if starts else {None}
+    for end, (length, kind) in _start_words().iter(view):
+        starts.add(end - length + 1)
+        found.add(kind)
+    return sorted(i for i in starts if i == 0 or _WORD_CHAR.match(view, i - 1) is None), found
+
+
+def _matches_at(pattern: re.Pattern, view: str, starts: list[int]) -> list[re.Match]:
+    """``pattern.finditer(view)`` where every match starts at one of ``starts``: the leftmost match
+    at or after the end of the previous one, tried only at those positions."""
+    matches = []
+    end = 0
+    for i in starts:
+        if i < end:
+            continue
+        match = pattern.match(view, i)
+        if match is not None:
+            matches.append(match)
+            end = match.end()
+    return matches
 
 
 # The weekdays a bare name may not stand for alone: الاثنين is also "the two", الأحد "the one".
@@ -247,13 +306,20 @@ def find_dates(text: str, open_dates: bool = False) -> list[DateMention]:
     """
     view, origin = normalize_with_offsets(text)
     found: list[DateMention] = []
-    for prefilter, pattern in _patterns() + (_open_patterns() if open_dates else []):
-        if prefilter.search(view) is None:
+    starts, found_kinds = _date_starts(view)
+    matches: list[re.Match] = []
+    for needs, prefilter, pattern in _patterns() if starts else ():
+        if needs not in found_kinds or (prefilter is not None and prefilter.search(view) is None):
             continue
-        for match in pattern.finditer(view):
-            mention = _mention(match, text, origin)
-            if mention is not None:
-                found.append(mention)
+        matches += _matches_at(pattern, view, starts)
+    # the open expressions start at words the start scan does not list (صباح اليوم، الشهر المقبل)
+    for prefilter, pattern in _open_patterns() if open_dates else ():
+        if prefilter.search(view) is not None:
+            matches += pattern.finditer(view)
+    for match in matches:
+        mention = _mention(match, text, origin)
+        if mention is not None:
+            found.append(mention)
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[DateMention] = []
     for m in found:

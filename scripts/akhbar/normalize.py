@@ -77,26 +77,8 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     >>> view
     'بالرباط افريقيا'
     """
-    if unicodedata.is_normalized("NFC", text):
-        # Fast path, almost every text: folds are one-to-one, so only drops move offsets, and
-        # the offsets between two runs of drops are a range.
-        origin: list[int] = []
-        kept_from = 0
-        for run in _DROP_RUN.finditer(text):
-            origin.extend(range(kept_from, run.start()))
-            kept_from = run.end()
-        origin.extend(range(kept_from, len(text) + 1))
-        return _fold(text), origin
-    out: list[str] = []
-    origin = []
-    for i, ch in enumerate(text):
-        for c in unicodedata.normalize("NFC", ch):
-            folded = fold_char(c)
-            if folded:
-                out.append(folded)
-                origin.append(i)
-    origin.append(len(text))
-    return "".join(out), origin
+    # One implementation, the page view's: compiled where the kernel is built, else Python.
+    return _pageview.view_with_offsets(text)
 
 
 def view_span_to_text(origin: list[int], start: int, end: int) -> tuple[int, int]:
@@ -132,3 +114,7 @@ def normalize_for_identity(text: str) -> str:
     # str.split() and the regex \s agree on what white space is (both use Py_UNICODE_ISSPACE);
     # split and join is several times faster than substituting every run.
     return " ".join(normalize(text).split())
+
+
+# At the end: akhbar.pageview reads this module's tables when it is imported.
+from akhbar import pageview as _pageview  # noqa: E402

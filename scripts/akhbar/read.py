@@ -18,8 +18,10 @@ from akhbar.normalize import INVISIBLE_CHARACTERS
 #: digit; at most 128 characters. Safe in a path, a URL and a shell.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
-#: Default refusal size for one page (bytes); a news page is tens of kilobytes.
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+#: Default refusal size for one page (bytes). A news page is tens of kilobytes, a long one with its
+#: chrome a few hundred; 2 MiB leaves room for any of them, while a page of many megabytes is a
+#: dump or an archive whose annotation costs minutes and whose records hold tens of thousands of spans.
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 
 # C0 controls other than tab, LF, CR (and form feed, seen in some dumps): a share of them means binary.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -59,7 +61,8 @@ def decode(data: bytes, path: Path | str = "<bytes>", max_bytes: int = DEFAULT_M
     if not data:
         raise InputError(path, "the file is empty")
     if len(data) > max_bytes:
-        raise InputError(path, f"the file is {len(data)} bytes, over the limit of {max_bytes} (raise it with --max-bytes)")
+        raise InputError(path, f"the file is {len(data)} bytes, over the limit of {max_bytes} bytes for one page "
+                               f"(a news page is tens of kilobytes; raise the limit with --max-bytes)")
     if b"\x00" in data:
         raise InputError(path, "the file is binary (it contains NUL bytes), not a text page")
     try:

@@ -29,8 +29,9 @@ SENTENCE_END = frozenset({".", "!", "?", "؟", "…"})
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """The tokens of ``text[start:end]`` as offsets into ``text``."""
-    return [m.span() for m in TOKEN.finditer(text, start, len(text) if end is None else end)]
+    """The tokens of ``text[start:end]`` as offsets into ``text``: the matches of :data:`TOKEN`,
+    found by :mod:`akhbar.pageview`'s compiled kernel where it is built."""
+    return _pageview.tokenize(text, start, end)
 
 
 def split_at(tokens: list[tuple[int, int]], cuts: list[int]) -> list[tuple[int, int]]:
@@ -69,3 +70,7 @@ def sentences(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int, 
     if current:
         groups.append(current)
     return groups
+
+
+# At the end: akhbar.pageview reads this module's TOKEN and marks when it is imported.
+from akhbar import pageview as _pageview  # noqa: E402
