@@ -71,9 +71,14 @@ def main() -> None:
 @click.option("--card", type=click.Path(path_type=Path), default=None,
               help="Also write the human dataset card (the README without its YAML header) here.  [default: DATASET_CARD.md when --out is the default]")
 @_gold_options
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: worker processes on this machine. ray: a Ray cluster (pip install -e \".[ray]\"); same bytes.")
+@click.option("--ray-address", default=None, metavar="ADDR",
+              help="With --engine ray: the cluster to join (ray://head:10001 or head:6379).  [default: a Ray started on this machine for the build]")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, card: Path | None,
-          gold_body: Path, heldout: tuple[Path, ...], agreement: Path, quiet: bool) -> None:
+          gold_body: Path, heldout: tuple[Path, ...], agreement: Path, engine: str, ray_address: str | None,
+          quiet: bool) -> None:
     """Build the dataset from a folder of scraped pages.
 
     Every *.txt page in SEEDS becomes one record of the `documents` config: its clean body, labelled
@@ -83,6 +88,7 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
     \b
     Example:
         akhbar build --seeds seeds --out dataset
+        akhbar build --engine ray --ray-address head-node:6379 --out /shared/akhbar
         python -c 'import datasets; print(datasets.load_dataset("dataset", "documents", split="train"))'
     """
     from akhbar.pipeline import BuildConfig, InputError, RecordError, build_dataset
@@ -94,15 +100,34 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
         _fail(f"{card}: the folder for the card does not exist")
     cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
                       max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=not quiet)
+    if ray_address is not None and engine != "ray":
+        raise click.BadParameter("--ray-address needs --engine ray.", param_hint="--ray-address")
+    run = build_dataset if engine == "local" else _ray_build(ray_address)
     with _locked(out):
         try:
-            report = build_dataset(cfg, card=card, gold_body=gold_body, heldout=list(heldout), agreement=agreement)
+            report = run(cfg, card=card, gold_body=gold_body, heldout=list(heldout), agreement=agreement)
         except (InputError, RecordError) as err:
             _fail(f"{err}\nNothing was written: {out} is unchanged.")
         except (OSError, ValueError) as err:  # e.g. an unreadable gold file of the card's figures
             _fail(f"{err}\nThe build stopped; {out} is unchanged.")
     click.echo(report)
 
+
+
+def _ray_build(address: str | None):
+    """``build_dataset`` on Ray at ``address``, or a one-line error when Ray is not installed."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        _fail('--engine ray needs Ray: pip install -e ".[ray]"')
+    from akhbar.ray_build import RayBuildError, RayConfig, build_dataset_ray
+
+    def run(cfg, **kwargs):
+        try:
+            return build_dataset_ray(cfg, RayConfig(address=address), **kwargs)
+        except RayBuildError as err:
+            _fail(f"{err}\n{cfg.out} is unchanged.")
+    return run
 
 
 @main.command()
