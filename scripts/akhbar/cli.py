@@ -153,12 +153,14 @@ def _ray_build(address: str | None):
 @click.option("--workdir", type=click.Path(path_type=Path), default=None,
               help="Folder for the synthetic corpus and its build (about 10 KB per page; each size is removed after its run).  [default: a temporary folder]")
 @click.option("--no-peers", is_flag=True, help="Do not run trafilatura, jusText and datasketch (no ratios).")
+@click.option("--ray", "on_ray", is_flag=True,
+              help="Also build each corpus on a local Ray (build --engine ray): its time, the time of each of its steps, and whether its bytes equal the local build's.")
 @click.option("--quality", is_flag=True,
               help="Score body extraction (character P/R/F1) of our segmenter and the peers on the gold pages. Alone it skips the speed run; with --docs it adds a section.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, allow_dash=True), default=None,
               help="Also write the results as JSON to this file, to compare across commits ('-': JSON on stdout instead of the text report).")
 def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, heldout: tuple[Path, ...], exact_share: float,
-          near_share: float, stage_docs: int, seed: int, workdir: Path | None, no_peers: bool, quality: bool,
+          near_share: float, stage_docs: int, seed: int, workdir: Path | None, no_peers: bool, on_ray: bool, quality: bool,
           json_path: Path | None) -> None:
     """Time the build on a synthetic corpus, next to trafilatura, jusText and datasketch.
 
@@ -171,6 +173,7 @@ def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, hel
     Example:
         akhbar bench --docs 1000 --docs 10000 --workers 2 --json bench.json
         akhbar bench --quality            # body P/R/F1 of ours, trafilatura, jusText on the gold pages
+        akhbar bench --docs 5000 --no-peers --ray   # the local build against the Ray build
     """
     from akhbar.bench import BenchConfig, BenchError, format_report, run_bench, write_json
 
@@ -179,7 +182,7 @@ def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, hel
     speed = bool(docs) or not quality
     cfg = BenchConfig(seeds=seeds, docs=docs or (1000,), workers=workers, seed=seed, exact_share=exact_share,
                       near_share=near_share, stage_docs=stage_docs, peers=not no_peers, gold_body=gold_body,
-                      heldout=heldout, quality=quality, speed=speed, workdir=workdir)
+                      heldout=heldout, quality=quality, speed=speed, workdir=workdir, ray=on_ray)
     to_stdout = json_path is not None and str(json_path) == "-"
     try:
         report = run_bench(cfg, log=lambda message: click.echo(message, err=True))

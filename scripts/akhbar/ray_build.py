@@ -25,6 +25,7 @@ spend minutes shuffling empty blocks), more when a chunk would exceed ``max_chun
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -32,10 +33,10 @@ import math
 import os
 import pickle
 import shutil
-import tempfile
-from dataclasses import asdict, dataclass, fields
+import time
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -129,10 +130,20 @@ def cluster_cpus() -> int:
 
 @dataclass
 class StepLog:
-    """Tasks run and tasks found finished (resumed) so far, for the report."""
+    """Tasks run and tasks found finished (resumed), and the wall time of each step, for the report
+    and the bench."""
 
     ran: int = 0
     reused: int = 0
+    seconds: dict = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def timed(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
 
 
 def run_step(name: str, func: Callable[..., dict], tasks: list[dict], cfg: RayConfig, progress: bool,
@@ -140,6 +151,11 @@ def run_step(name: str, func: Callable[..., dict], tasks: list[dict], cfg: RayCo
     """``func(task, **shared)`` for every task on the cluster, one Ray Data block per task; returns
     each task's result, in task order. A task whose marker (``task["marker"]``) exists is not run
     again: its result is the marker's content. ``func`` writes its marker itself, after its files."""
+    with log.timed(name) if log is not None else contextlib.nullcontext():
+        return _run_step(name, func, tasks, cfg, progress, shared, log)
+
+
+def _run_step(name, func, tasks, cfg, progress, shared, log) -> list[dict]:
     import ray
     import ray.data
 
@@ -396,7 +412,7 @@ def _reads(chunk_first: np.ndarray, doc_lo: int, doc_hi: int) -> list[tuple[int,
 
 
 def build_dataset_ray(cfg: BuildConfig, ray_cfg: RayConfig, card: Path | None = None, gold_body: Path | None = None,
-                      heldout: list[Path] = (), agreement: Path | None = None) -> str:
+                      heldout: list[Path] = (), agreement: Path | None = None, log: StepLog | None = None) -> str:
     """:func:`akhbar.pipeline.build_dataset` on Ray; the same files, byte for byte.
 
     Raises :class:`InputError` / :class:`RecordError` as the local build does (the staging folder
@@ -416,9 +432,11 @@ def build_dataset_ray(cfg: BuildConfig, ray_cfg: RayConfig, card: Path | None = 
     (stage / "inputs.json").write_text(json.dumps(inputs), encoding="utf-8")
     import ray.exceptions
 
-    started = connect(ray_cfg)
+    log = log if log is not None else StepLog()
+    with log.timed("start Ray"):
+        started = connect(ray_cfg)
     try:
-        report, text = _build(cfg, ray_cfg, paths, stage, gold_body, heldout, agreement)
+        report, text = _build(cfg, ray_cfg, paths, stage, gold_body, heldout, agreement, log)
     except (InputError, RecordError):
         shutil.rmtree(stage, ignore_errors=True)
         raise
@@ -434,7 +452,7 @@ def build_dataset_ray(cfg: BuildConfig, ray_cfg: RayConfig, card: Path | None = 
     return report
 
 
-def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], stage: Path, gold_body, heldout, agreement):
+def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], stage: Path, gold_body, heldout, agreement, log: StepLog):
     plan_path = stage / "plan.json"
     if plan_path.exists():  # a rerun keeps the first run's cut, whatever the cluster is now
         plan = json.loads(plan_path.read_text(encoding="utf-8"))
@@ -446,8 +464,6 @@ def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], stage: Path,
     names = [p.name for p in paths]
     folder = str(paths[0].parent.resolve())
     build = BuildConfig(**{**{f.name: getattr(cfg, f.name) for f in fields(cfg)}, "progress": False})
-    log = StepLog()
-
     def step(name, func, tasks, **shared):
         return run_step(name, func, tasks, ray_cfg, cfg.progress, shared, log)
 
@@ -482,10 +498,11 @@ def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], stage: Path,
     found = step("near duplicates", near_task, tasks, build=build, excluded=excluded)
     near = sorted({(i, j): score for r in found for i, j, score in r["near"]}.items())  # a pair may share several bands
     pairs = links.DuplicatePairs(groups, [(i, j, s) for (i, j), s in near])
-    ids, published = staged_ids_and_dates(stage / "pass2", pairs.rows())
-    duplicate_links = pairs.links(ids, cfg.links)
-    clusters = links.dedup_clusters(ids.values(), duplicate_links)
-    dated = dated_members(clusters, published)
+    with log.timed("clusters"):
+        ids, published = staged_ids_and_dates(stage / "pass2", pairs.rows())
+        duplicate_links = pairs.links(ids, cfg.links)
+        clusters = links.dedup_clusters(ids.values(), duplicate_links)
+        dated = dated_members(clusters, published)
 
     # write: one task per Parquet file, rows placed by prefix sums of the per-document counts
     out = stage / "out"
@@ -518,9 +535,10 @@ def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], stage: Path,
     writers["links"] = write_rows(out, "links", LINK_FEATURES, (asdict(link) for link in all_links), **limits)
 
     # card, then the swap
-    figures = evaluation.run(cfg.seeds, gold_body, heldout, cfg.segment, agreement)
-    text = render_card(out, writers, figures)
-    (out / "README.md").write_text(text, encoding="utf-8")
+    with log.timed("card"):
+        figures = evaluation.run(cfg.seeds, gold_body, heldout, cfg.segment, agreement)
+        text = render_card(out, writers, figures)
+        (out / "README.md").write_text(text, encoding="utf-8")
     if (cfg.out / RELEASE_RECORD).exists():
         shutil.copy2(cfg.out / RELEASE_RECORD, out / RELEASE_RECORD)
     replace_dir(out, cfg.out)
