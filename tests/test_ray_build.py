@@ -23,6 +23,7 @@ from akhbar.cli import main  # noqa: E402
 from akhbar.pipeline import BuildConfig, build_dataset  # noqa: E402
 from akhbar.ray_build import RayConfig, build_dataset_ray, connect, stage_folder  # noqa: E402
 from akhbar.stages import file_ranges  # noqa: E402
+from akhbar.evaluation import HELDOUT_SETS  # noqa: E402
 from conftest import HELDOUT_ARGS, ROOT, SEEDS  # noqa: E402
 
 GOLD_ARGS = ["--gold-body", str(ROOT / "tests/gold_body"), *HELDOUT_ARGS, "--agreement", str(ROOT / "tests/agreement")]
@@ -92,6 +93,18 @@ def test_synthetic_corpus_same_bytes_whatever_the_partitions(local_ray, corpus, 
                                    RayConfig(partitions=partitions, max_chunk_pages=chunk), heldout=[])
         assert file_hashes(out) == expected, report
     assert "9 chunks" in report  # 60 pages at most 7 a chunk
+
+
+@pytest.mark.parametrize("heldout", HELDOUT_SETS)
+def test_each_heldout_set_same_bytes_on_ray(local_ray, heldout, tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for path in (ROOT / heldout).glob("*.txt"):
+        shutil.copy(path, pages / path.name)
+    cfg = {"seeds": pages, "progress": False}
+    build_dataset(BuildConfig(out=tmp_path / "local", workers=1, **cfg), heldout=[])
+    build_dataset_ray(BuildConfig(out=tmp_path / "ray", **cfg), RayConfig(), heldout=[])
+    assert file_hashes(tmp_path / "ray") == file_hashes(tmp_path / "local")
 
 
 def test_a_rerun_resumes_from_the_finished_tasks(local_ray, corpus, tmp_path):

@@ -74,7 +74,7 @@ def main() -> None:
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local: worker processes on this machine. ray: a Ray cluster (pip install -e \".[ray]\"); same bytes.")
 @click.option("--ray-address", default=None, metavar="ADDR",
-              help="With --engine ray: the cluster to join (ray://head:10001 or head:6379).  [default: a Ray started on this machine for the build]")
+              help="With --engine ray: the cluster to join (its head's address, head:6379).  [default: a Ray started on this machine for the build]")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, card: Path | None,
           gold_body: Path, heldout: tuple[Path, ...], agreement: Path, engine: str, ray_address: str | None,

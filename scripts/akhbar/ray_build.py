@@ -62,7 +62,7 @@ _COLUMNS = {"documents": None, "entities": ["id", "entities"], "events": ["id", 
 class RayConfig:
     """Where and how the Ray build runs.
 
-    - ``address``: a running cluster (``ray://host:10001`` or ``host:6379``), or None for a Ray
+    - ``address``: a running cluster's GCS (``head:6379``), or None for a Ray
       started on this machine for the build and stopped after it.
     - ``partitions``: chunks of pages and link partitions; None: 2 × the cluster's CPUs.
     - ``max_chunk_pages``: a bound on the pages of one task, so a task's memory and the work lost
@@ -112,7 +112,7 @@ def connect(cfg: RayConfig) -> bool:
         ray.init(address="local", runtime_env={"env_vars": {"PYTHONPATH": path}},
                  _temp_dir=str(cfg.temp_dir) if cfg.temp_dir else None, **common)
     else:
-        # the nodes share no disk with this machine: the package travels with the job
+        # the nodes need not have this checkout: the package travels with the job
         import akhbar
         ray.init(address=cfg.address, runtime_env={"py_modules": [akhbar]}, **common)
     context = ray.data.DataContext.get_current()
