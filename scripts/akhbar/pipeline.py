@@ -18,7 +18,9 @@
     write   documents, entities, events, links configs + card; then swap the folder into place
 
 Per-page work depends only on the page, its annotation file and the corpus line counts, so the
-output is identical whatever the number of workers. The main process keeps nothing per page in
+output is identical whatever the number of workers. The steps past ``process_page`` are the
+functions of :mod:`akhbar.stages`, which :mod:`akhbar.ray_build` (``--engine ray``) runs on a
+Ray cluster to the same bytes. The main process keeps nothing per page in
 memory between the passes: what the link step needs is on disk, and ids and dates are read back
 from the staged documents for the pages that turn out to be duplicates.
 """
