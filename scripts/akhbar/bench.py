@@ -32,6 +32,7 @@ output, white space collapsed.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import json
 import math
@@ -96,6 +97,7 @@ class BenchConfig:
     speed: bool = True
     workdir: Path | None = None
     near_typo_share: float = 0.02
+    ray: bool = False  # also build each corpus on a local Ray (akhbar.ray_build) and compare the bytes
 
     def __post_init__(self) -> None:
         if not 0 <= self.exact_share <= 1 or not 0 <= self.near_share <= 1 or self.exact_share + self.near_share > 1:
@@ -456,23 +458,31 @@ class TreeMemorySampler(threading.Thread):
 
 # ============================================================================ the whole build
 
-def _build_child(seeds: str, out: str, workers: int, conn) -> None:
+def _build_child(seeds: str, out: str, workers: int, conn, engine: str = "local") -> None:
     """Runs in a fresh process: the real build, timed, and this process tree's getrusage peaks."""
     import resource
     try:
         from akhbar.pipeline import BuildConfig, build_dataset
         cfg = BuildConfig(seeds=Path(seeds), out=Path(out), workers=workers, progress=False)
+        steps = {}
         start = time.perf_counter()
-        build_dataset(cfg, heldout=[])  # no gold: the card's figures are not what is timed
+        if engine == "ray":  # a local Ray started and stopped inside the timed build, as the CLI does
+            from akhbar.ray_build import RayConfig, StepLog, build_dataset_ray
+            log = StepLog()
+            build_dataset_ray(cfg, RayConfig(), heldout=[], log=log)
+            steps = log.seconds
+        else:
+            build_dataset(cfg, heldout=[])  # no gold: the card's figures are not what is timed
         seconds = time.perf_counter() - start
-        conn.send({"seconds": seconds, "main_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss})
+        conn.send({"seconds": seconds, "main_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   "steps": steps})
     except BaseException:  # reported to the parent, which raises it
         conn.send({"error": traceback.format_exc()})
     finally:
         conn.close()
 
 
-def time_build(corpus: Path, out: Path, workers: int, stats: CorpusStats) -> dict:
+def time_build(corpus: Path, out: Path, workers: int, stats: CorpusStats, engine: str = "local") -> dict:
     """``build_dataset`` on ``corpus`` with ``workers`` in a fresh process → speed and memory.
 
     The time is the build alone (not the interpreter start); peak memory is sampled over the
@@ -481,7 +491,7 @@ def time_build(corpus: Path, out: Path, workers: int, stats: CorpusStats) -> dic
     """
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_build_child, args=(str(corpus), str(out), workers, sender))
+    process = context.Process(target=_build_child, args=(str(corpus), str(out), workers, sender, engine))
     process.start()
     sender.close()
     sampler = TreeMemorySampler(process.pid)
@@ -506,8 +516,14 @@ def time_build(corpus: Path, out: Path, workers: int, stats: CorpusStats) -> dic
         "peak_pss_mb": round(sampler.peak_pss * mb, 1) if sampler.available else None,
         "main_maxrss_mb": round(result["main_maxrss_kb"] * 1024 * mb, 1),
         "worker_maxrss_mb": round(sampler.peak_descendant_rss * mb, 1) if sampler.available else None,
+        **({"steps": result["steps"]} if result["steps"] else {}),
         **_output_counts(out),
     }
+
+
+def _file_hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _output_counts(out: Path) -> dict:
@@ -946,6 +962,13 @@ def run_bench(cfg: BenchConfig, log=lambda message: None) -> dict:
                 run: dict = {"docs": n, "corpus": asdict(stats)}
                 log(f"[{n} pages] building with {cfg.workers} workers")
                 run["build"] = time_build(folder, out, cfg.workers, stats)
+                if cfg.ray:
+                    log(f"[{n} pages] building on a local Ray")
+                    ray_out = work / f"dataset-{n}-ray"
+                    run["build_ray"] = time_build(folder, ray_out, cfg.workers, stats, engine="ray")
+                    run["build_ray"]["same_bytes"] = _file_hashes(ray_out) == _file_hashes(out)
+                    run["build_ray"]["ratio_to_local"] = round(run["build_ray"]["seconds"] / run["build"]["seconds"], 3)
+                    shutil.rmtree(ray_out)
                 if "stages" not in report:
                     sample = paths[: cfg.stage_docs]
                     log(f"[{n} pages] timing each stage on {len(sample)} pages in one process")
@@ -1003,6 +1026,11 @@ def format_report(report: dict) -> str:
                   f"PSS {b['peak_pss_mb']} MB; getrusage main {b['main_maxrss_mb']} MB, largest worker {b['worker_maxrss_mb']} MB",
                   f"output     {b['rows']['documents']} documents, {b['rows']['entities']} entities, {b['rows']['events']} events, "
                   f"links {b['rows']['link_relations']}"]
+        if "build_ray" in run:
+            r = run["build_ray"]
+            lines.append(f"ray        {r['seconds']:.1f} s   {r['pages_per_s']:.1f} pages/s   {r['ratio_to_local']:.2f}× the local "
+                         f"build's time; same bytes: {'yes' if r['same_bytes'] else 'NO'}; peak RSS {r['peak_rss_mb']} MB")
+            lines.append("ray steps  " + ", ".join(f"{name} {sec:.2f} s" for name, sec in r["steps"].items()))
         for name, r in run.get("peers", {}).items():
             if name == "dedup":
                 lines.append(f"dedup      ours {r['akhbar']['pages_per_s']:.0f} pages/s ({r['akhbar']['duplicate_links']} links), "

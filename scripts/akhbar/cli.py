@@ -115,9 +115,14 @@ def main() -> None:
 @click.option("--card", type=click.Path(path_type=Path), default=None,
               help="Also write the human dataset card (the README without its YAML header) here.  [default: DATASET_CARD.md when --out is the default]")
 @_gold_options
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: worker processes on this machine. ray: a Ray cluster (pip install -e \".[ray]\"); same bytes.")
+@click.option("--ray-address", default=None, metavar="ADDR",
+              help="With --engine ray: the cluster to join (its head's address, head:6379).  [default: a Ray started on this machine for the build]")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, card: Path | None,
-          gold_body: Path, heldout: tuple[Path, ...], agreement: Path, quiet: bool) -> None:
+          gold_body: Path, heldout: tuple[Path, ...], agreement: Path, engine: str, ray_address: str | None,
+          quiet: bool) -> None:
     """Build the dataset from a folder of scraped pages.
 
     Every *.txt page in SEEDS becomes one record of the `documents` config: its clean body, labelled
@@ -127,6 +132,7 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
     \b
     Example:
         akhbar build --seeds seeds --out dataset
+        akhbar build --engine ray --ray-address head-node:6379 --out /shared/akhbar
         python -c 'import datasets; print(datasets.load_dataset("dataset", "documents", split="train"))'
     """
     from akhbar.pipeline import BuildConfig, InputError, RecordError, build_dataset
@@ -138,15 +144,34 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
         _fail(f"{card}: the folder for the card does not exist")
     cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
                       max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=_progress(quiet))
+    if ray_address is not None and engine != "ray":
+        raise click.BadParameter("--ray-address needs --engine ray.", param_hint="--ray-address")
+    run = build_dataset if engine == "local" else _ray_build(ray_address)
     with _locked(out):
         try:
-            report = build_dataset(cfg, card=card, gold_body=gold_body, heldout=list(heldout), agreement=agreement)
+            report = run(cfg, card=card, gold_body=gold_body, heldout=list(heldout), agreement=agreement)
         except (InputError, RecordError) as err:
             _fail(f"{err}\nNothing was written: {out} is unchanged.")
         except (OSError, ValueError) as err:  # e.g. an unreadable gold file of the card's figures
             _fail(f"{err}\nThe build stopped; {out} is unchanged.")
     click.echo(report)
 
+
+
+def _ray_build(address: str | None):
+    """``build_dataset`` on Ray at ``address``, or a one-line error when Ray is not installed."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        _fail('--engine ray needs Ray: pip install -e ".[ray]"')
+    from akhbar.ray_build import RayBuildError, RayConfig, build_dataset_ray
+
+    def run(cfg, **kwargs):
+        try:
+            return build_dataset_ray(cfg, RayConfig(address=address), **kwargs)
+        except RayBuildError as err:
+            _fail(f"{err}\n{cfg.out} is unchanged.")
+    return run
 
 
 @main.command()
@@ -172,14 +197,16 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
 @click.option("--workdir", type=click.Path(path_type=Path), default=None,
               help="Folder for the synthetic corpus and its build (about 10 KB per page; each size is removed after its run).  [default: a temporary folder]")
 @click.option("--no-peers", is_flag=True, help="Do not run trafilatura, jusText and datasketch (no ratios).")
+@click.option("--ray", "on_ray", is_flag=True,
+              help="Also build each corpus on a local Ray (build --engine ray): its time, the time of each of its steps, and whether its bytes equal the local build's.")
 @click.option("--quality", is_flag=True,
               help="Score body extraction (character P/R/F1) of our segmenter and the peers on the gold pages. Alone it skips the speed run; with --docs it adds a section.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object instead of the text report.")
 @click.option("--json-out", "json_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Also write the results as JSON to this file, to compare across commits.")
 def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, heldout: tuple[Path, ...], exact_share: float,
-          near_share: float, stage_docs: int, seed: int, workdir: Path | None, no_peers: bool, quality: bool,
-          as_json: bool, json_path: Path | None) -> None:
+          near_share: float, stage_docs: int, seed: int, workdir: Path | None, no_peers: bool, on_ray: bool,
+          quality: bool, as_json: bool, json_path: Path | None) -> None:
     """Time the build on a synthetic corpus, next to trafilatura, jusText and datasketch.
 
     Makes N synthetic pages from SEEDS (body sentences recombined, the seeds' page chrome, a share
@@ -191,6 +218,7 @@ def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, hel
     Example:
         akhbar bench --docs 1000 --docs 10000 --workers 2 --json-out bench.json
         akhbar bench --quality            # body P/R/F1 of ours, trafilatura, jusText on the gold pages
+        akhbar bench --docs 5000 --no-peers --ray   # the local build against the Ray build
     """
     import json
 
@@ -201,7 +229,7 @@ def bench(docs: tuple[int, ...], workers: int, seeds: Path, gold_body: Path, hel
     speed = bool(docs) or not quality
     cfg = BenchConfig(seeds=seeds, docs=docs or (1000,), workers=workers, seed=seed, exact_share=exact_share,
                       near_share=near_share, stage_docs=stage_docs, peers=not no_peers, gold_body=gold_body,
-                      heldout=heldout, quality=quality, speed=speed, workdir=workdir)
+                      heldout=heldout, quality=quality, speed=speed, workdir=workdir, ray=on_ray)
     try:
         report = run_bench(cfg, log=lambda message: click.echo(message, err=True))
     except BenchError as err:

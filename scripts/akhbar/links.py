@@ -299,18 +299,10 @@ class SignatureStore:
 
     def add(self, exact_key: str | None, sig: np.ndarray | None) -> None:
         """One document: its exact key and signature, or ``None, None`` for a page without a body."""
-        if exact_key is None:
-            self._flags.append(0)
-            self._keys += bytes(32)
-            self._sigs += np.full(self.cfg.num_perm, EMPTY_HASH, dtype=np.uint32).tobytes()
-        else:
-            sig = np.asarray(sig)
-            if sig.shape != (self.cfg.num_perm,) or sig.dtype != np.uint32:
-                raise ValueError(f"signature of row {self.rows} is {sig.dtype}{list(sig.shape)}, expected "
-                                 f"uint32[{self.cfg.num_perm}]: was it made with the same LinkConfig?")
-            self._flags.append(1 if (sig == EMPTY_HASH).all() else 2)
-            self._keys += hashlib.sha256(exact_key.encode("utf-8")).digest()
-            self._sigs += sig.tobytes()
+        flag, key, sig = store_row(exact_key, sig, self.cfg, f"row {self.rows}")
+        self._flags.append(flag)
+        self._keys += key
+        self._sigs += sig.tobytes()
         self.rows += 1
         if len(self._flags) >= self._BLOCK:
             self._write_block()
@@ -325,7 +317,7 @@ class SignatureStore:
         files["signatures.u32"].write(self._sigs)
         sigs = np.frombuffer(self._sigs, dtype=np.uint32).reshape(-1, cfg.num_perm)
         for band in range(cfg.bands):
-            files[f"band-{band:02d}.u64"].write(_band_hashes(sigs, band, cfg).tobytes())
+            files[f"band-{band:02d}.u64"].write(band_hashes(sigs, band, cfg).tobytes())
         self._flags, self._keys, self._sigs = bytearray(), bytearray(), bytearray()
 
     def close(self) -> None:
@@ -344,7 +336,19 @@ class SignatureStore:
         return np.memmap(self.folder / "signatures.u32", dtype=np.uint32, mode="r", shape=(self.rows, self.cfg.num_perm))
 
 
-def _band_hashes(sigs: np.ndarray, band: int, cfg: LinkConfig) -> np.ndarray:
+def store_row(exact_key: str | None, sig: np.ndarray | None, cfg: LinkConfig, where: str = "a row") -> tuple[int, bytes, np.ndarray]:
+    """``(flag, sha256 of the exact key, signature)`` of one document as :class:`SignatureStore` keeps
+    it (and the Ray engine's link rows): ``None, None`` is a page without a body."""
+    if exact_key is None:
+        return 0, bytes(32), np.full(cfg.num_perm, EMPTY_HASH, dtype=np.uint32)
+    sig = np.asarray(sig)
+    if sig.shape != (cfg.num_perm,) or sig.dtype != np.uint32:
+        raise ValueError(f"signature of {where} is {sig.dtype}{list(sig.shape)}, expected "
+                         f"uint32[{cfg.num_perm}]: was it made with the same LinkConfig?")
+    return 1 if (sig == EMPTY_HASH).all() else 2, hashlib.sha256(exact_key.encode("utf-8")).digest(), sig
+
+
+def band_hashes(sigs: np.ndarray, band: int, cfg: LinkConfig) -> np.ndarray:
     """One 64-bit bucket hash per row for ``band``: its ``cfg.rows`` slots folded FNV-style.
 
     Two different bands that fold to the same hash only add a candidate, which verification then
@@ -407,14 +411,20 @@ def duplicate_pairs(store: SignatureStore, cfg: LinkConfig) -> DuplicatePairs:
     rows = np.flatnonzero(in_lsh)
     del flags, in_lsh
     pairs = _candidate_pairs(lambda band: store._read(f"band-{band:02d}.u64", np.uint64)[rows], rows, store.rows, cfg)
-    sigs = store._signatures()
+    return DuplicatePairs(groups, verify_pairs(pairs, store._signatures(), cfg))
+
+
+def verify_pairs(pairs: np.ndarray, sigs, cfg: LinkConfig) -> list[tuple[int, int, float]]:
+    """Candidate ``pairs`` (rows of ``sigs``) whose signatures agree in at least ``cfg.threshold``
+    of their slots, as ``(i, j, score)`` in the order of ``pairs``. A score is k / num_perm, so it
+    is the same float however the pairs are cut into chunks or spread over machines."""
     near = []
     for lo in range(0, len(pairs), _VERIFY_CHUNK):
         chunk = pairs[lo:lo + _VERIFY_CHUNK]
         scores = (sigs[chunk[:, 0]] == sigs[chunk[:, 1]]).mean(axis=1)
         keep = scores >= cfg.threshold
         near.extend(zip(*chunk[keep].T.tolist(), scores[keep].tolist()))
-    return DuplicatePairs(groups, near)
+    return near
 
 
 def _exact_groups(store: SignatureStore, rows: np.ndarray) -> list[np.ndarray]:
@@ -434,11 +444,17 @@ def _exact_groups(store: SignatureStore, rows: np.ndarray) -> list[np.ndarray]:
     keys = np.memmap(store.folder / "keys.bin", dtype="V32", mode="r", shape=(store.rows,))
     groups = []
     for start, end in zip(starts.tolist(), ends.tolist()):
-        by_key: dict[bytes, list[int]] = defaultdict(list)
-        for row in sorted(rows[order[start:end]].tolist()):
-            by_key[keys[row].tobytes()].append(row)
-        groups.extend(np.array(g, dtype=np.int64) for g in by_key.values() if len(g) > 1)
+        run = sorted(rows[order[start:end]].tolist())
+        groups.extend(equal_key_groups(run, [keys[row].tobytes() for row in run]))
     return sorted(groups, key=lambda g: g[0])
+
+
+def equal_key_groups(rows: Sequence[int], keys: Sequence[bytes]) -> list[np.ndarray]:
+    """``rows`` (ascending) grouped by equal ``keys``: the groups of two or more, each in row order."""
+    by_key: dict[bytes, list[int]] = defaultdict(list)
+    for row, key in zip(rows, keys):
+        by_key[key].append(row)
+    return [np.array(g, dtype=np.int64) for g in by_key.values() if len(g) > 1]
 
 
 def find_links(items: Iterable[tuple[str, str, np.ndarray]], cfg: LinkConfig) -> list[Link]:
@@ -476,21 +492,37 @@ def _candidate_pairs(bucket_of_band, rows: np.ndarray, n: int, cfg: LinkConfig) 
     """
     codes = np.empty(0, dtype=np.int64)  # pair (i, j) as i * n + j, deduped band by band
     for band in range(cfg.bands):
-        bucket = bucket_of_band(band)
-        order = np.argsort(bucket, kind="stable")
-        ranked = bucket[order]
-        del bucket
-        # ``left``: positions p whose row shares its bucket with the row ``step`` places on. Buckets
-        # are contiguous, so each step keeps a subset of the last: the work is the number of pairs.
-        step, left, found = 1, np.flatnonzero(ranked[1:] == ranked[:-1]), [codes]
-        while left.size:
-            a, b = rows[order[left]], rows[order[left + step]]
-            found.append(np.minimum(a, b) * n + np.maximum(a, b))
-            step += 1
-            left = left[left + step < len(ranked)]
-            left = left[ranked[left + step] == ranked[left]]
-        codes = np.sort(np.concatenate(found))
-        codes = codes[np.diff(codes, prepend=-1) != 0]  # np.unique (codes >= 0), minus its slow hash path
+        codes = unique_codes([codes, bucket_pair_codes(bucket_of_band(band), rows, n)])
+    return pair_rows(codes, n)
+
+
+def bucket_pair_codes(bucket: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """Every pair of ``rows`` with equal ``bucket`` hash, as codes ``i * n + j`` (``i < j``), unsorted.
+
+    Sorting the hashes puts each bucket's rows side by side, and a bucket of k rows yields its
+    k(k-1)/2 pairs."""
+    order = np.argsort(bucket, kind="stable")
+    ranked = bucket[order]
+    # ``left``: positions p whose row shares its bucket with the row ``step`` places on. Buckets
+    # are contiguous, so each step keeps a subset of the last: the work is the number of pairs.
+    step, left, found = 1, np.flatnonzero(ranked[1:] == ranked[:-1]), [np.empty(0, dtype=np.int64)]
+    while left.size:
+        a, b = rows[order[left]], rows[order[left + step]]
+        found.append(np.minimum(a, b) * n + np.maximum(a, b))
+        step += 1
+        left = left[left + step < len(ranked)]
+        left = left[ranked[left + step] == ranked[left]]
+    return np.concatenate(found)
+
+
+def unique_codes(parts: list[np.ndarray]) -> np.ndarray:
+    """The pair codes of ``parts``, sorted, each once."""
+    codes = np.sort(np.concatenate(parts))
+    return codes[np.diff(codes, prepend=-1) != 0]  # np.unique (codes >= 0), minus its slow hash path
+
+
+def pair_rows(codes: np.ndarray, n: int) -> np.ndarray:
+    """Pair codes ``i * n + j`` back to an ``(k, 2)`` array of rows."""
     return np.stack([codes // max(n, 1), codes % max(n, 1)], axis=1)
 
 

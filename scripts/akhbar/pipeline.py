@@ -19,7 +19,9 @@
     write   documents, entities, events, links, ner configs + card; then swap the folder into place
 
 Per-page work depends only on the page, its annotation file and the corpus line counts, so the
-output is identical whatever the number of workers. The main process keeps nothing per page in
+output is identical whatever the number of workers. The steps past ``process_page`` are the
+functions of :mod:`akhbar.stages`, which :mod:`akhbar.ray_build` (``--engine ray``) runs on a
+Ray cluster to the same bytes. The main process keeps nothing per page in
 memory between the passes: what the link step needs is on disk, and ids and dates are read back
 from the staged documents for the pages that turn out to be duplicates.
 """
@@ -47,7 +49,6 @@ from akhbar import entities as entity_annotator
 from akhbar import events as event_extractor
 from akhbar import evaluation, links
 from akhbar.card import render_card, strip_front_matter, write_text_atomic
-from akhbar.dates import find_dates, resolve
 from akhbar.gold import annotation_path, load_annotations, project_gold
 from akhbar.metadata import extract_metadata
 from akhbar.ner_config import ner_features, ner_rows
@@ -55,6 +56,8 @@ from akhbar.read import DEFAULT_MAX_BYTES, InputError, Page, read_page, seed_pat
 from akhbar.release_state import carry_release
 from akhbar.schema import LINK_FEATURES, document_features, row_features, schema_problems
 from akhbar.segment import CorpusLineCounts, SegmentConfig, segment
+from akhbar.stages import config_rows, dated_members, finish_record, link_entry, meeting_keys
+from akhbar.stages import redate_from_duplicate  # noqa: F401  (public name, kept where it was)
 from akhbar.write import ShardWriter, iter_rows, replace_dir, staging_dir, write_rows
 
 
@@ -261,23 +264,6 @@ class _WithCounts(Sequence):
 
 # --- global steps and writing ---------------------------------------------------------------------
 
-def redate_from_duplicate(record: dict, reference: str) -> dict:
-    """Resolve the open event dates of a page that states no publication date, against the
-    publication date of a duplicate of its text (``date_basis`` "duplicate")."""
-    ref = dt.date.fromisoformat(reference)
-    events = []
-    for event in record["events"]:
-        if event["date"] is None and event["date_text"]:
-            mentions = find_dates(event["date_text"])
-            resolved = resolve(mentions[0], ref) if mentions else None
-            # a stated weekday that disagrees means the duplicate's date is not this text's reference
-            if resolved is not None and resolved.date and resolved.weekday_agrees is not False:
-                event = {**event, "date": resolved.date, "date_basis": "duplicate"}
-                event["event_key"] = event_extractor.event_key(event, record["entities"])
-        events.append(event)
-    return {**record, "events": events}
-
-
 def check_output_folder(seeds: Path, out: Path) -> None:
     """Refuse an output folder whose replacement would destroy input or unrelated files."""
     seeds, target = seeds.resolve(), out.resolve()
@@ -333,14 +319,11 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
             for result in process_pages(paths, counts, cfg, pool):
                 record = result.record
                 staged.add(record)
-                for entity in record["entities"]:
-                    entity_rows.add({"document_id": record["id"], **entity})
+                for row in config_rows("entities", record):
+                    entity_rows.add(row)
                 for row in result.sentences:
                     sentence_rows.add(row)
-                if record["body_text"].strip():
-                    store.add(result.exact_key, result.signature)
-                else:
-                    store.add(None, None)  # pages with no article body are no one's duplicate
+                store.add(*link_entry(record, result.exact_key, result.signature))
         staged.close()
         entity_rows.close()
         sentence_rows.close()
@@ -352,9 +335,7 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
         ids, published = staged_ids_and_dates(stage, pairs.rows())
         duplicate_links = pairs.links(ids, cfg.links)
         clusters = links.dedup_clusters(ids.values(), duplicate_links)  # pages in no link: their own
-        dated_member = {}
-        for doc_id in sorted(published):
-            dated_member.setdefault(clusters[doc_id], published[doc_id])
+        dated = dated_members(clusters, published)
 
         # finish: dedup_cluster and duplicate-dated events into the documents
         documents = ShardWriter(tmp, "documents", document_features(), **limits)
@@ -362,13 +343,11 @@ def build_dataset(cfg: BuildConfig, card: Path | None = None, gold_body: Path | 
         event_keys = []
         for record in tqdm(iter_rows(stage, "documents"), total=staged.num_rows, desc="link", unit="page",
                            disable=not cfg.progress):
-            record["dedup_cluster"] = clusters.get(record["id"], record["id"])
-            if record["published"] is None and record["dedup_cluster"] in dated_member:
-                record = redate_from_duplicate(record, dated_member[record["dedup_cluster"]])
+            record = finish_record(record, clusters, dated)
             documents.add(record)
-            for event in record["events"]:
-                event_rows.add({"document_id": record["id"], **event})
-            keys = [e["event_key"] for e in record["events"] if event_extractor.identifies_meeting(e["event_key"])]
+            for row in config_rows("events", record):
+                event_rows.add(row)
+            keys = meeting_keys(record)
             if keys:  # only pages reporting an identified meeting can be linked by one
                 event_keys.append((record["id"], keys))
         documents.close()
