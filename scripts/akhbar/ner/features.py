@@ -189,6 +189,13 @@ def _neighbour_features(word: str, offset: int) -> tuple[str, ...]:
     return tuple(f)
 
 
+def in_domain(features: list[list[str]], domain: str) -> list[list[str]]:
+    """Each token's features with a copy of each prefixed by ``domain`` (none when it is "")."""
+    if not domain:
+        return features
+    return [f + [f"{domain}|{x}" for x in f] for f in features]
+
+
 def rule_tags(pieces: list[tuple[int, int, bool]], spans: list[tuple[int, int, str]]) -> list[str]:
     """The BIO tag each piece gets from character spans (a piece inside a span, the first one B)."""
     tags = ["O"] * len(pieces)

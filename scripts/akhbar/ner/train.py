@@ -29,7 +29,7 @@ from akhbar.evaluation import gold_body_text
 from akhbar.gold import project_gold
 from akhbar.ner import TRAINING_SETS
 from akhbar.ner.conll import Sentence, bio_spans, layout, read_conll
-from akhbar.ner.features import rule_tags, split_proclitics, token_features
+from akhbar.ner.features import in_domain, rule_tags, split_proclitics, token_features
 from akhbar.ner.rules import annotate_rules, lexicon
 from akhbar.normalize import normalize
 from akhbar.tokens import sentences, tokenize
@@ -68,9 +68,7 @@ def sequences(text: str, spans: list[tuple[int, int, str]], rules: list[tuple[in
     for sentence in sentences(text, [(s, e) for s, e, _ in pieces]):
         ks = [index[p] for p in sentence]
         words = [normalize(text[s:e]) for s, e in sentence]
-        feats = token_features(words, [pieces[k][2] for k in ks], [rtags[k] for k in ks], lex)
-        if domain:
-            feats = [f + [f"{domain}|{x}" for x in f] for f in feats]
+        feats = in_domain(token_features(words, [pieces[k][2] for k in ks], [rtags[k] for k in ks], lex), domain)
         yield feats, [targets[k] for k in ks]
 
 
