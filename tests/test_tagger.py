@@ -39,7 +39,7 @@ def test_proclitic_before_a_listed_name_is_cut_off():
     assert pieces("وواشنطن") == [("و", True), ("واشنطن", False)]
 
 
-@pytest.mark.parametrize("word", ["فيصل", "وزير", "بوريطة", "والي", "لبنان"])
+@pytest.mark.parametrize("word", ["فيصل", "وزير", "بوريطة", "والي", "لبنان", "كوفي", "فايد"])
 def test_words_that_only_start_like_a_proclitic_stay_whole(word):
     assert pieces(word) == [(word, False)]
 

@@ -58,10 +58,12 @@ def _proclitic_cut(word: str) -> int:
 def _proclitic_length(word: str, lex: Lexicon) -> int:
     """How many view characters of ``word`` are a proclitic to cut off (0: none).
 
-    Cut before the article (``بالرباط``), and before a word that is a gazetteer name alone or a
-    clearly more frequent word than the whole (``وسوريا``، ``ووزير``، ``وغرب``); a word that is
-    itself a listed name or given name stays whole (``وجدة``، ``فيصل``), and so does a frequent
-    word whose tail is rarer (``وزير`` is not و + زير).
+    Cut before the article (``بالرباط``), before a word that is a gazetteer name alone
+    (``وسوريا``), and after the conjunction و before a clearly more frequent word than the whole
+    (``ووزير``، ``وغرب``); a word that is itself a listed name or given name stays whole (``وجدة``،
+    ``فيصل``), and so does a frequent word whose tail is rarer (``وزير`` is not و + زير). The other
+    proclitics are cut before listed names only: before an unknown word, ك ف ب ل are more often
+    its first letter (``كوفي``، ``فايد``).
     """
     if len(word) < 4 or not word.isalpha() or _lexical_labels(word, lex) or word in lex.first_names:
         return 0
@@ -74,7 +76,8 @@ def _proclitic_length(word: str, lex: Lexicon) -> int:
         rest = word[len(chain):]
         if rest.startswith("ال") and len(rest) >= 4:
             return len(chain)
-        if len(rest) >= 3 and (_lexical_labels(rest, lex) or _zipf(rest) > _zipf(word) + _MORE_FREQUENT):
+        if len(rest) >= 3 and (_lexical_labels(rest, lex)
+                               or chain == "و" and _zipf(rest) > _zipf(word) + _MORE_FREQUENT):
             return len(chain)
     return 0
 
