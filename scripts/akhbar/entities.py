@@ -81,12 +81,12 @@ def annotate_entities(body_text: str, published: dt.date | None = None, publishe
         candidates.append((start, end, label, by_span.get((start, end, label)) or _canonical(body_text[start:end], label, contracted), 1))
 
     candidates += _other_mentions(pieces, words, candidates)
-    taken: list[tuple[int, int]] = []
+    occupied: set[int] = set()  # characters already in a kept span (linear in the spans' length)
     kept = []
     for s, e, label, canonical, _ in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[4], c[0])):
-        if any(s < te and ts < e for ts, te in taken):
+        if not occupied.isdisjoint(range(s, e)):
             continue
-        taken.append((s, e))
+        occupied.update(range(s, e))
         kept.append((s, e, label, canonical))
     return [
         {"id": f"T{n}", "start": s, "end": e, "text": body_text[s:e], "label": label,
