@@ -127,7 +127,8 @@ RAI = {
         "measures agreement. Documents without curated files have one automatic pass."),
     "rai:annotatorDemographics": ["Project contributors reading Modern Standard Arabic; no crowd workers."],
     "rai:machineAnnotationTools": [
-        f"akhbar.entities ({entity_annotator.SOURCE}): gazetteers and rules.",
+        f"akhbar.entities ({entity_annotator.SOURCE}): a CRF tagger (python-crfsuite) trained on ANERcorp and the "
+        "project's gold for names, with gazetteers and rules as its features and for numbers and dates.",
         f"akhbar.events ({event_extractor.SOURCE}): trigger lexicon and clause rules.",
     ],
     "rai:dataUseCases": [
