@@ -1,7 +1,7 @@
 """Automatic entity annotation for documents without gold annotations (``auto:ner_crf@1``).
 
 :func:`annotate_entities` (body text [+ publication date, publisher] → entity dicts) follows
-``entity_guidelines.md`` in three steps:
+``entity_guidelines.md`` in four steps:
 
 1. **Rules** (:mod:`akhbar.ner.rules`, the lexicons and rules of ``auto:ner_lexicon@3``) annotate
    the whole body once. Their closed classes (DATE, TIME, CARDINAL, ORDINAL, PERCENT, QUANTITY,
@@ -11,7 +11,9 @@
    (:mod:`akhbar.ner.model`); its features are the words, their context, the gazetteers and the
    rules' labels (:mod:`akhbar.ner.features`). It labels the open classes: PERS, ORG, GPE, LOC,
    FAC, NORP, OCC, EVENT.
-3. **Merge.** Longest span first (a rule's span wins a tie); ids ``T1``… in start order. A
+3. **One sense per page.** Every other run of words in the page that spells a name the tagger
+   found gets its label too (a club or a surname named again where the context is weaker).
+4. **Merge.** Longest span first (a rule's span wins a tie); ids ``T1``… in start order. A
    tagged span takes the rules' canonical name when they found the same span with the same label,
    a gazetteer's when one lists it, its own text otherwise.
 """
