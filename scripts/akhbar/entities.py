@@ -25,10 +25,9 @@ import re
 
 from akhbar.ner import model
 from akhbar.ner.conll import bio_spans
-from akhbar.ner.features import rule_tags, split_proclitics, token_features
+from akhbar.ner.features import page_features
 from akhbar.ner.rules import annotate_rules, lexicon
 from akhbar.normalize import normalize
-from akhbar.tokens import sentences, tokenize
 
 ANNOTATOR = "ner_crf"
 VERSION = "1"
@@ -42,18 +41,11 @@ __all__ = ["ANNOTATOR", "VERSION", "SOURCE", "annotate_entities", "lexicon"]
 
 def tag_pieces(text: str, rule_spans: list[tuple[int, int, str]]):
     """The token pieces of ``text``, their normalised words and the tagger's BIO label for each."""
-    lex = lexicon()
-    pieces = split_proclitics(text, tokenize(text), lex)
-    words = [normalize(text[s:e]) for s, e, _ in pieces]
-    rtags = rule_tags(pieces, rule_spans)
+    pieces, words, runs = page_features(text, rule_spans, lexicon())
     crf = model.tagger()
     labels: list[str] = []
-    first = 0
-    for sentence in sentences(text, [(s, e) for s, e, _ in pieces]):
-        last = first + len(sentence)  # sentences are consecutive runs of the pieces
-        feats = token_features(words[first:last], [p[2] for p in pieces[first:last]], rtags[first:last], lex)
-        labels += crf.tag(feats)
-        first = last
+    for _, _, features in runs:
+        labels += crf.tag(features)
     return pieces, words, labels
 
 

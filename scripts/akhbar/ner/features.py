@@ -21,6 +21,7 @@ from functools import lru_cache
 from akhbar.lexicon import rows
 from akhbar.ner.rules import Lexicon, lexicon
 from akhbar.normalize import normalize
+from akhbar.tokens import sentences, tokenize
 
 _CHAINS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ك", "ل")
 _CONTRACTIONS = ("ولل", "فلل", "لل")
@@ -190,6 +191,26 @@ def _neighbour_features(word: str, offset: int) -> tuple[str, ...]:
     if len(word) > 2:
         f += [f"p2[{offset}]={word[:2]}", f"s2[{offset}]={word[-2:]}"]
     return tuple(f)
+
+
+def page_features(text: str, rule_spans: list[tuple[int, int, str]], lex: Lexicon):
+    """Everything the tagger sees of a page, the same at training and at tagging time.
+
+    Returns the pieces (:func:`split_proclitics` over :func:`akhbar.tokens.tokenize`), their
+    normalised words, and one ``(first, last, features)`` per sentence, where the sentence is
+    ``pieces[first:last]`` and ``rule_spans`` give the ``r=`` features.
+    """
+    pieces = split_proclitics(text, tokenize(text), lex)
+    words = [normalize(text[s:e]) for s, e, _ in pieces]
+    rtags = rule_tags(pieces, rule_spans)
+    runs = []
+    first = 0
+    for sentence in sentences(text, [(s, e) for s, e, _ in pieces]):
+        last = first + len(sentence)  # sentences are consecutive runs of the pieces
+        runs.append((first, last, token_features(words[first:last], [p[2] for p in pieces[first:last]],
+                                                  rtags[first:last], lex)))
+        first = last
+    return pieces, words, runs
 
 
 def in_domain(features: list[list[str]], domain: str) -> list[list[str]]:

@@ -29,10 +29,8 @@ from akhbar.evaluation import gold_body_text
 from akhbar.gold import project_gold
 from akhbar.ner import TRAINING_SETS
 from akhbar.ner.conll import Sentence, bio_spans, layout, read_conll
-from akhbar.ner.features import in_domain, rule_tags, split_proclitics, token_features
+from akhbar.ner.features import in_domain, page_features, rule_tags
 from akhbar.ner.rules import annotate_rules, lexicon
-from akhbar.normalize import normalize
-from akhbar.tokens import sentences, tokenize
 
 GOLD_SETS = TRAINING_SETS
 GOLD_WEIGHT = 3
@@ -51,8 +49,7 @@ def sequences(text: str, spans: list[tuple[int, int, str]], rules: list[tuple[in
     easy" domain adaptation, Daumé 2007): the copies learn what is peculiar to that corpus's
     guidelines, and tagging, which uses the plain features only, follows ours.
     """
-    lex = lexicon()
-    pieces = split_proclitics(text, tokenize(text), lex)
+    pieces, _, runs = page_features(text, rules, lexicon())
     # a target never starts on a proclitic piece: its span starts after it (rule 2)
     starts = {s: k for k, (s, _, _) in enumerate(pieces)}
     trimmed = []
@@ -63,13 +60,8 @@ def sequences(text: str, spans: list[tuple[int, int, str]], rules: list[tuple[in
             s = pieces[k][0]
         trimmed.append((s, e, label))
     targets = rule_tags(pieces, trimmed)
-    rtags = rule_tags(pieces, rules)
-    index = {(s, e): k for k, (s, e, _) in enumerate(pieces)}
-    for sentence in sentences(text, [(s, e) for s, e, _ in pieces]):
-        ks = [index[p] for p in sentence]
-        words = [normalize(text[s:e]) for s, e in sentence]
-        feats = in_domain(token_features(words, [pieces[k][2] for k in ks], [rtags[k] for k in ks], lex), domain)
-        yield feats, [targets[k] for k in ks]
+    for first, last, features in runs:
+        yield in_domain(features, domain), targets[first:last]
 
 
 def _anercorp_targets(sentences_: list[Sentence], offsets, rules: list[tuple[int, int, str]]):
