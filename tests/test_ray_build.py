@@ -6,6 +6,7 @@ temporary folder; every process started here is stopped here, by its process gro
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -123,6 +124,33 @@ def test_a_rerun_resumes_from_the_finished_tasks(local_ray, corpus, tmp_path):
     assert not stage_folder(out).exists()
 
 
+def test_a_killed_driver_is_resumed_by_the_next_run(local_ray, ray_home, corpus, runner, tmp_path):
+    """The driver (and the Ray it started) killed outright once some tasks have finished: the next
+    run of the same command reuses them, runs the rest, and makes the local build's bytes."""
+    out = tmp_path / "out"
+    args = ["build", "--seeds", str(corpus), "--out", str(out), "--engine", "ray", "--quiet",
+            *[arg for option in ("--gold-body", "--heldout", "--agreement") for arg in (option, str(tmp_path / "none"))]]
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAY_")}, "HOME": str(ray_home), "RAY_TMPDIR": str(ray_home),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "scripts"), os.environ.get("PYTHONPATH")]))}
+    driver = subprocess.Popen([sys.executable, "-m", "akhbar.cli", *args], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    markers = stage_folder(out) / "pass2"
+    try:
+        deadline = time.monotonic() + 240
+        while not list(markers.glob("chunk-*.json")):
+            assert driver.poll() is None and time.monotonic() < deadline, "the first build ended before a pass-2 task finished"
+            time.sleep(0.05)
+    finally:
+        _stop(driver, first=signal.SIGKILL)
+    assert not out.exists()
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    ran, reused = (int(n) for n in re.search(r"(\d+) tasks run, (\d+) finished ones reused", result.output).groups())
+    assert ran > 0 and reused > 0, result.output
+    build_dataset(BuildConfig(seeds=corpus, out=tmp_path / "local", workers=2, progress=False), heldout=[])
+    assert file_hashes(out) == file_hashes(tmp_path / "local")
+
+
 def test_a_bad_page_on_ray_is_one_line_and_leaves_nothing(local_ray, seed_copy, runner, tmp_path):
     (seed_copy / "zz_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     out = tmp_path / "o"
@@ -130,6 +158,25 @@ def test_a_bad_page_on_ray_is_one_line_and_leaves_nothing(local_ray, seed_copy, 
     assert result.exit_code == 1
     assert "zz_binary.txt: the file is binary" in result.output and "Traceback" not in result.output
     assert not out.exists() and not stage_folder(out).exists()
+
+
+def test_pages_and_dataset_at_urls_same_bytes(local_ray, fixture_seeds, built, runner, tmp_path):
+    """``file://`` URLs take the code path of an object store (fsspec, no renames of folders, a
+    publish file by file): the same bytes as the local build, and a previous build's extra file gone."""
+    out = tmp_path / "shared" / "dataset"
+    stale = out / "data" / "documents" / "train-00007-of-00009.parquet"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an earlier build's file")
+    args = ["build", "--seeds", fixture_seeds.as_uri(), "--out", out.as_uri(), "--engine", "ray", "--quiet", *GOLD_ARGS]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert file_hashes(out) == file_hashes(built)
+    assert not stage_folder(out).exists() and not list(out.parent.glob(".*"))
+
+
+def test_a_url_needs_the_ray_engine(runner, fixture_seeds, tmp_path):
+    result = runner.invoke(main, ["build", "--seeds", fixture_seeds.as_uri(), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "needs --engine ray" in result.output and "--seeds" in result.output
 
 
 def test_ray_address_needs_the_ray_engine(runner, tmp_path):
@@ -153,8 +200,9 @@ def _ray_start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def _stop(process: subprocess.Popen) -> None:
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+def _stop(process: subprocess.Popen, first: signal.Signals = signal.SIGTERM) -> None:
+    """Stop the process group of ``process`` (``first``, then SIGKILL) and wait until it is gone."""
+    for sig, wait in ((first, 20), (signal.SIGKILL, 10)):
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
@@ -183,38 +231,78 @@ def _loopback_ok() -> bool:
         return False
 
 
+def _s3_server(host: str, tmp: Path) -> tuple[subprocess.Popen, dict]:
+    """An S3 server (moto) on ``host``, in its own process group, and the environment that points
+    fsspec (s3fs) at it: the object store the nodes share instead of a disk."""
+    port = _free_port(host)
+    server = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-H", host, "-p", str(port)],
+                              stdout=(tmp / "s3.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    env = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
+           "FSSPEC_S3_ENDPOINT_URL": f"http://{host}:{port}"}
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return server, env
+        except OSError:
+            assert server.poll() is None and time.monotonic() < deadline, (tmp / "s3.log").read_text()
+            time.sleep(0.2)
+
+
 @pytest.mark.skipif(not _loopback_ok(), reason="127.0.0.2 and 127.0.0.3 cannot be bound here")
-def test_two_node_cluster_on_loopback_same_bytes(corpus, runner, tmp_path_factory):
+def test_two_node_cluster_on_loopback_reads_and_writes_s3_same_bytes(corpus, runner, tmp_path_factory):
+    """Two Ray nodes that share no folder: the pages are read from, the work staged in and the dataset
+    written to an S3 bucket (a moto server on loopback). The second node is killed outright once a
+    page chunk has finished; Ray reruns its tasks on the first, and the bytes are those of the local build."""
+    s3fs = pytest.importorskip("s3fs")
     tmp = tmp_path_factory.mktemp("rc")  # short: Ray's socket paths must fit 107 bytes
-    # not the RAY_* of the in-process Ray of the other tests (it sets RAY_AUTH_MODE for its children)
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAY_")}, "HOME": str(tmp), "RAY_TMPDIR": str(tmp),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "scripts"), os.environ.get("PYTHONPATH")]))}
-    no_gold = [arg for option in ("--gold-body", "--heldout", "--agreement") for arg in (option, str(tmp / "none"))]
-    port = _free_port("127.0.0.2")
-    address = f"127.0.0.2:{port}"
-    nodes = []
+    processes = []
     try:
-        nodes.append(_ray_start(["--head", "--include-dashboard=false", "--node-ip-address=127.0.0.2", f"--port={port}", f"--temp-dir={tmp}"],
-                                env, tmp / "head.log"))
+        server, s3_env = _s3_server("127.0.0.2", tmp)
+        processes.append(server)
+        # not the RAY_* of the in-process Ray of the other tests (it sets RAY_AUTH_MODE for its children)
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith(("RAY_", "AWS_", "FSSPEC_"))}, **s3_env,
+               "HOME": str(tmp), "RAY_TMPDIR": str(tmp),
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "scripts"), os.environ.get("PYTHONPATH")]))}
+        bucket = s3fs.S3FileSystem(key="test", secret="test", endpoint_url=s3_env["FSSPEC_S3_ENDPOINT_URL"])
+        bucket.mkdir("akhbar")
+        bucket.put(f"{corpus}/", "akhbar/pages/", recursive=True)
+        bucket.pipe("akhbar/dataset/data/documents/train-00007-of-00009.parquet", b"an earlier build's file")
+        no_gold = [arg for option in ("--gold-body", "--heldout", "--agreement") for arg in (option, str(tmp / "none"))]
+        port = _free_port("127.0.0.2")
+        address = f"127.0.0.2:{port}"
+        processes.append(_ray_start(["--head", "--include-dashboard=false", "--node-ip-address=127.0.0.2", f"--port={port}",
+                                     f"--temp-dir={tmp}"], env, tmp / "head.log"))
         deadline = time.monotonic() + 60
         while subprocess.run([str(Path(sys.executable).with_name("ray")), "status", f"--address={address}"], env=env,
                              capture_output=True).returncode != 0:
-            assert nodes[0].poll() is None and time.monotonic() < deadline, (tmp / "head.log").read_text()
+            assert processes[-1].poll() is None and time.monotonic() < deadline, (tmp / "head.log").read_text()
             time.sleep(1)
-        nodes.append(_ray_start([f"--address={address}", "--node-ip-address=127.0.0.3"], env, tmp / "node.log"))
+        processes.append(_ray_start([f"--address={address}", "--node-ip-address=127.0.0.3"], env, tmp / "node.log"))
         deadline = time.monotonic() + 60
         while "2 node" not in _nodes(address, env):
-            assert nodes[1].poll() is None and time.monotonic() < deadline, (tmp / "node.log").read_text()
+            assert processes[-1].poll() is None and time.monotonic() < deadline, (tmp / "node.log").read_text()
             time.sleep(1)
+        log = tmp / "build.log"
+        build = subprocess.Popen([sys.executable, "-m", "akhbar.cli", "build", "--seeds", "s3://akhbar/pages",
+                                  "--out", "s3://akhbar/dataset", "--engine", "ray", "--ray-address", address, "--quiet", *no_gold],
+                                 env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+        processes.append(build)
+        deadline = time.monotonic() + 240
+        while not bucket.glob("akhbar/.dataset.ray-stage/pass2/chunk-*.json"):
+            assert build.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.1)
+            bucket.invalidate_cache()
+        _stop(processes[2], first=signal.SIGKILL)  # the node on 127.0.0.3, lost
+        assert build.wait(300) == 0, log.read_text()[-3000:]
+        assert "on Ray (4 chunks" in log.read_text()  # 2 × the CPUs the cluster had when the build began
+        bucket.invalidate_cache()
+        assert not bucket.exists("akhbar/.dataset.ray-stage")
         out = tmp / "out"
-        build = subprocess.run([sys.executable, "-m", "akhbar.cli", "build", "--seeds", str(corpus), "--out", str(out),
-                                "--engine", "ray", "--ray-address", address, "--quiet", *no_gold],
-                               env=env, capture_output=True, text=True, timeout=300)
-        assert build.returncode == 0, build.stderr[-3000:]
-        assert "on Ray (4 chunks" in build.stdout  # 2 × the cluster's 2 CPUs
+        bucket.get("akhbar/dataset/", f"{out}/", recursive=True)
     finally:
-        for node in reversed(nodes):
-            _stop(node)
+        for process in reversed(processes):
+            _stop(process)
     local = tmp / "local"
     result = runner.invoke(main, ["build", "--seeds", str(corpus), "--out", str(local), "--workers", "1", "--quiet", *no_gold])
     assert result.exit_code == 0, result.output

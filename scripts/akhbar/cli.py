@@ -106,11 +106,24 @@ def main() -> None:
     """
 
 
+class _Location(click.ParamType):
+    """A local folder, or with ``--engine ray`` a URL every node can reach (:mod:`akhbar.storage`)."""
+
+    name = "FOLDER|URL"
+
+    def convert(self, value, param, ctx):
+        from akhbar.storage import location
+        try:
+            return location(value)
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+
 @main.command()
-@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
-              help="Folder of raw pages (*.txt), with optional <id>.ann.json annotation files beside them.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("dataset"), show_default=True,
-              help="Output folder: Parquet files under data/ and the Hugging Face card README.md. Replaced only when the build succeeds.")
+@click.option("--seeds", type=_Location(), default=Path("seeds"), show_default=True,
+              help="Folder of raw pages (*.txt), with optional <id>.ann.json annotation files beside them; with --engine ray also a URL (s3://bucket/pages).")
+@click.option("--out", type=_Location(), default=Path("dataset"), show_default=True,
+              help="Output folder: Parquet files under data/ and the Hugging Face card README.md. Replaced only when the build succeeds. With --engine ray also a URL (s3://bucket/akhbar).")
 @_run_options
 @click.option("--card", type=click.Path(path_type=Path), default=None,
               help="Also write the human dataset card (the README without its YAML header) here.  [default: DATASET_CARD.md when --out is the default]")
@@ -133,6 +146,7 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
     Example:
         akhbar build --seeds seeds --out dataset
         akhbar build --engine ray --ray-address head-node:6379 --out /shared/akhbar
+        akhbar build --engine ray --ray-address head-node:6379 --seeds s3://news/pages --out s3://news/akhbar
         python -c 'import datasets; print(datasets.load_dataset("dataset", "documents", split="train"))'
     """
     from akhbar.pipeline import BuildConfig, InputError, RecordError, build_dataset
@@ -146,8 +160,14 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
                       max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=_progress(quiet))
     if ray_address is not None and engine != "ray":
         raise click.BadParameter("--ray-address needs --engine ray.", param_hint="--ray-address")
+    from akhbar.storage import is_remote
+    for option, value in (("--seeds", seeds), ("--out", out)):
+        if is_remote(value) and engine != "ray":
+            raise click.BadParameter(f"a URL ({value}) needs --engine ray (a local Ray is started when there is "
+                                     "no --ray-address); the local engine reads and writes local folders.", param_hint=option)
     run = build_dataset if engine == "local" else _ray_build(ray_address)
-    with _locked(out):
+    # an object store has no lock files: the lock guards local folders only
+    with _locked(*([] if is_remote(out) else [out])):
         try:
             report = run(cfg, card=card, gold_body=gold_body, heldout=list(heldout), agreement=agreement)
         except (InputError, RecordError) as err:
@@ -170,7 +190,7 @@ def _ray_build(address: str | None):
         try:
             return build_dataset_ray(cfg, RayConfig(address=address), **kwargs)
         except RayBuildError as err:
-            _fail(f"{err}\n{cfg.out} is unchanged.")
+            _fail(f"{err}\n{cfg.out} is unchanged." if err.out_unchanged else str(err))
     return run
 
 

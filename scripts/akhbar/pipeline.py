@@ -42,7 +42,6 @@ from typing import Iterator
 import shutil
 
 import numpy as np
-import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from akhbar import entities as entity_annotator
@@ -56,6 +55,7 @@ from akhbar.read import DEFAULT_MAX_BYTES, InputError, Page, read_page, seed_pat
 from akhbar.release_state import carry_release
 from akhbar.schema import LINK_FEATURES, document_features, row_features, schema_problems
 from akhbar.segment import CorpusLineCounts, SegmentConfig, segment
+from akhbar.storage import files_under, is_remote, parquet_file
 from akhbar.stages import config_rows, dated_members, finish_record, link_entry, meeting_keys
 from akhbar.stages import redate_from_duplicate  # noqa: F401  (public name, kept where it was)
 from akhbar.write import ShardWriter, iter_rows, replace_dir, staging_dir, write_rows
@@ -266,7 +266,7 @@ class _WithCounts(Sequence):
 
 def check_output_folder(seeds: Path, out: Path) -> None:
     """Refuse an output folder whose replacement would destroy input or unrelated files."""
-    seeds, target = seeds.resolve(), out.resolve()
+    seeds, target = (p if is_remote(p) else p.resolve() for p in (seeds, out))
     if target == seeds or target in seeds.parents:
         raise InputError(out, f"the output folder would replace the seeds folder {seeds} (choose another --out)")
     if target.exists() and not target.is_dir():
@@ -282,16 +282,17 @@ def staged_ids_and_dates(stage: Path, rows: np.ndarray) -> tuple[dict[int, str],
     ids: dict[int, str] = {}
     published: dict[str, str] = {}
     offset = 0
-    for path in sorted((stage / "data" / "documents").glob("*.parquet")):
-        for batch in pq.ParquetFile(path).iter_batches(columns=["id", "published"]):
-            lo, hi = np.searchsorted(rows, [offset, offset + batch.num_rows])
-            if hi > lo:
-                picked = batch.take(rows[lo:hi] - offset).to_pydict()
-                for row, doc_id, date in zip(rows[lo:hi].tolist(), picked["id"], picked["published"]):
-                    ids[row] = doc_id
-                    if date:
-                        published[doc_id] = date
-            offset += batch.num_rows
+    for path in files_under(stage / "data" / "documents", "*.parquet"):
+        with parquet_file(path) as parquet:
+            for batch in parquet.iter_batches(columns=["id", "published"]):
+                lo, hi = np.searchsorted(rows, [offset, offset + batch.num_rows])
+                if hi > lo:
+                    picked = batch.take(rows[lo:hi] - offset).to_pydict()
+                    for row, doc_id, date in zip(rows[lo:hi].tolist(), picked["id"], picked["published"]):
+                        ids[row] = doc_id
+                        if date:
+                            published[doc_id] = date
+                offset += batch.num_rows
     return ids, published
 
 

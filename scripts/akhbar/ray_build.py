@@ -32,7 +32,7 @@ import logging
 import math
 import os
 import pickle
-import shutil
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -40,20 +40,20 @@ from typing import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from akhbar import evaluation, links
+from akhbar import evaluation, links, storage
 from akhbar.card import render_card, strip_front_matter, write_text_atomic
 from akhbar.pipeline import BuildConfig, InputError, RecordError, check_output_folder, process_page, \
     staged_ids_and_dates
 from akhbar.ner_config import ner_features
 from akhbar.read import read_page, seed_paths
+from akhbar.storage import Location, location
 from akhbar.release_state import carry_release
 from akhbar.schema import LINK_FEATURES, document_features, row_features
 from akhbar.stages import (config_rows, dated_members, file_ranges, finish_record, line_count_partial, link_entry,
                            meeting_keys, prefix_sums, sum_line_counts)
-from akhbar.write import SPLIT, ShardWriter, replace_dir, write_rows
+from akhbar.write import SPLIT, ShardWriter, write_rows
 
 CONFIGS = ("documents", "entities", "events", "ner")
 #: Columns of the staged documents each config's write task needs (``finish_record`` reads these).
@@ -84,7 +84,12 @@ class RayConfig:
 
 
 class RayBuildError(Exception):
-    """The cluster failed the build (not the input): the staging folder is kept for a rerun."""
+    """The cluster failed the build (not the input): the staging folder is kept for a rerun.
+    ``out_unchanged`` is False only when copying to an object store failed halfway."""
+
+    def __init__(self, message: str, out_unchanged: bool = True):
+        super().__init__(message)
+        self.out_unchanged = out_unchanged
 
 
 # --- connecting -------------------------------------------------------------------------------------
@@ -165,7 +170,7 @@ def _run_step(name, func, tasks, cfg, progress, shared, log) -> list[dict]:
     results: dict[int, dict] = {}
     todo = []
     for n, task in enumerate(tasks):
-        path = Path(task["marker"])
+        path = location(task["marker"])
         if path.exists():
             results[n] = json.loads(path.read_text(encoding="utf-8"))
         else:
@@ -213,19 +218,26 @@ def _cached_get(ref):
     return _fetched[key]
 
 
-def _write_marker(path: Path, result: dict) -> dict:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(result), encoding="utf-8")
-    tmp.replace(path)
+def _write_marker(path: str, result: dict) -> dict:
+    storage.write_bytes_atomic(location(path), json.dumps(result).encode("utf-8"))
     return result
 
 
-def _write_parquet(table: pa.Table, path: Path, compression_level: int = 1) -> None:
-    """An intermediate file, by rename, so a half-written one is never taken for a whole one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    pq.write_table(table, tmp, compression="zstd", compression_level=compression_level)
-    tmp.replace(path)
+@contextlib.contextmanager
+def _scratch(stage: Location, name: str) -> Iterator[Path]:
+    """A folder on this machine's disk where a Parquet file is made before it is moved into the
+    stage: inside the stage when that is local (the move is a rename), else a temporary folder."""
+    parent = None
+    if not storage.is_remote(stage):
+        parent = stage / "write"
+        parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=parent, prefix=f".{name}-") as folder:
+        yield Path(folder)
+
+
+def _staged_table(folder: Location) -> pa.Table:
+    """The rows every chunk of pass 2 wrote into one partition folder, in chunk order."""
+    return pa.concat_tables([storage.read_table(p) for p in storage.files_under(folder, "chunk-*.parquet")])
 
 
 def _features(config: str):
@@ -238,22 +250,24 @@ def _features(config: str):
 
 def pass1_task(task: dict, build: BuildConfig) -> dict:
     """Line-count partial of one chunk of pages → ``pass1/chunk-C.parquet``."""
-    paths = [Path(task["folder"]) / name for name in task["names"]]
+    folder = location(task["folder"])
+    paths = [folder / name for name in task["names"]]
     partial = line_count_partial((read_page(p, build.max_bytes).raw_text for p in paths),
                                  build.segment.corpus_repeat_max_words)
     hashes = sorted(partial.counts)
     table = pa.table({"hash": pa.array(hashes, pa.binary()), "n": pa.array([partial.counts[h] for h in hashes], pa.int64())})
-    _write_parquet(table, Path(task["stage"]) / "pass1" / f"chunk-{task['chunk']:05d}.parquet")
-    return _write_marker(Path(task["marker"]), {"documents": partial.documents})
+    storage.write_parquet(table, location(task["stage"]) / "pass1" / f"chunk-{task['chunk']:05d}.parquet")
+    return _write_marker(task["marker"], {"documents": partial.documents})
 
 
 def pass2_task(task: dict, build: BuildConfig, counts) -> dict:
     """Pass 2 over one chunk: staged documents, and the link rows of each partition."""
-    stage, chunk, parts, first = Path(task["stage"]), task["chunk"], task["partitions"], task["first"]
+    stage, chunk, parts, first = location(task["stage"]), task["chunk"], task["partitions"], task["first"]
+    folder = location(task["folder"])
     records, entity_counts, event_counts, sentence_counts = [], [], [], []
     flags, keys, sigs = [], [], []
     for name in task["names"]:
-        result = process_page(Path(task["folder"]) / name, counts, build)
+        result = process_page(folder / name, counts, build)
         record = result.record
         records.append(record)
         entity_counts.append(len(record["entities"]))
@@ -264,7 +278,7 @@ def pass2_task(task: dict, build: BuildConfig, counts) -> dict:
         keys.append(key)
         sigs.append(sig)
     schema = document_features().arrow_schema
-    _write_parquet(pa.Table.from_pylist(records, schema=schema), stage / "pass2" / "data" / "documents" / f"chunk-{chunk:05d}.parquet")
+    storage.write_parquet(pa.Table.from_pylist(records, schema=schema), stage / "pass2" / "data" / "documents" / f"chunk-{chunk:05d}.parquet")
     del records
     rows = np.arange(first, first + len(flags), dtype=np.int64)
     flags = np.array(flags, dtype=np.uint8)
@@ -274,7 +288,7 @@ def pass2_task(task: dict, build: BuildConfig, counts) -> dict:
     keyed = flags > 0
     for part in range(parts):
         take = np.flatnonzero(keyed & (prefix % np.uint64(parts) == part))
-        _write_parquet(pa.table({"row": rows[take], "key": pa.array([keys[i] for i in take], pa.binary(32))}),
+        storage.write_parquet(pa.table({"row": rows[take], "key": pa.array([keys[i] for i in take], pa.binary(32))}),
                        stage / "pass2" / "exact" / f"part-{part:05d}" / f"chunk-{chunk:05d}.parquet")
     # LSH band buckets, partitioned by bucket: rows sharing a bucket meet in one partition, with
     # their signatures, so each partition verifies its own candidates
@@ -293,27 +307,25 @@ def pass2_task(task: dict, build: BuildConfig, counts) -> dict:
                           "bucket": np.concatenate(columns["bucket"]) if columns["bucket"] else np.empty(0, np.uint64),
                           "row": np.concatenate(columns["row"]) if columns["row"] else np.empty(0, np.int64),
                           "sig": pa.FixedSizeListArray.from_arrays(pa.array(sig_block.reshape(-1)), build.links.num_perm)})
-        _write_parquet(table, stage / "pass2" / "bands" / f"part-{part:05d}" / f"chunk-{chunk:05d}.parquet")
-    return _write_marker(Path(task["marker"]), {"documents": len(flags), "entities": entity_counts, "events": event_counts,
+        storage.write_parquet(table, stage / "pass2" / "bands" / f"part-{part:05d}" / f"chunk-{chunk:05d}.parquet")
+    return _write_marker(task["marker"], {"documents": len(flags), "entities": entity_counts, "events": event_counts,
                                                 "ner": sentence_counts})
 
 
 def exact_task(task: dict) -> dict:
     """Exact groups among the rows of one key partition."""
-    folder = Path(task["stage"]) / "pass2" / "exact" / f"part-{task['part']:05d}"
-    table = pa.concat_tables([pq.read_table(p) for p in sorted(folder.glob("chunk-*.parquet"))])
+    table = _staged_table(location(task["stage"]) / "pass2" / "exact" / f"part-{task['part']:05d}")
     order = np.argsort(table["row"].to_numpy(), kind="stable")
     rows = table["row"].to_numpy()[order].tolist()
     keys = table["key"].to_pylist()
     groups = links.equal_key_groups(rows, [keys[i] for i in order.tolist()])
-    return _write_marker(Path(task["marker"]), {"groups": [g.tolist() for g in groups]})
+    return _write_marker(task["marker"], {"groups": [g.tolist() for g in groups]})
 
 
 def near_task(task: dict, build: BuildConfig, excluded: np.ndarray) -> dict:
     """Verified near pairs among the rows of one bucket partition (rows standing for an exact group
     other than its first are left out, as in :func:`akhbar.links.duplicate_pairs`)."""
-    folder = Path(task["stage"]) / "pass2" / "bands" / f"part-{task['part']:05d}"
-    table = pa.concat_tables([pq.read_table(p) for p in sorted(folder.glob("chunk-*.parquet"))])
+    table = _staged_table(location(task["stage"]) / "pass2" / "bands" / f"part-{task['part']:05d}")
     rows = table["row"].to_numpy()
     keep = ~np.isin(rows, excluded)
     band, bucket, rows = table["band"].to_numpy()[keep], table["bucket"].to_numpy()[keep], rows[keep]
@@ -326,19 +338,19 @@ def near_task(task: dict, build: BuildConfig, excluded: np.ndarray) -> dict:
     sigs = table["sig"].combine_chunks().flatten().to_numpy().reshape(-1, build.links.num_perm)[np.flatnonzero(keep)[first]]
     local = np.searchsorted(sig_rows, pairs) if len(pairs) else pairs
     near = [(int(sig_rows[i]), int(sig_rows[j]), score) for i, j, score in links.verify_pairs(local, sigs, build.links)]
-    return _write_marker(Path(task["marker"]), {"near": near})
+    return _write_marker(task["marker"], {"near": near})
 
 
 def write_task(task: dict, build: BuildConfig, clusters: dict, dated: dict) -> dict:
     """One Parquet file of one config: its rows' documents read from the staged chunks, finished,
     and written by :class:`~akhbar.write.ShardWriter` as the local build writes them."""
     config, lo, hi = task["config"], task["lo"], task["hi"]
-    stage = Path(task["stage"])
+    stage = location(task["stage"])
     rows, keys = [], []
     position = task["first_row"]  # config row position of the first row of the first document read
     for chunk, start, stop in task["reads"]:
         path = stage / "pass2" / "data" / "documents" / f"chunk-{chunk:05d}.parquet"
-        table = pq.read_table(path, columns=_COLUMNS[config]).slice(start, stop - start)
+        table = storage.read_table(path, columns=_COLUMNS[config]).slice(start, stop - start)
         for offset in range(0, table.num_rows, 64):  # a few documents as Python objects at a time
             for record in table.slice(offset, 64).to_pylist():
                 if config in ("documents", "events"):  # finishing changes dedup_cluster and events only
@@ -352,18 +364,14 @@ def write_task(task: dict, build: BuildConfig, clusters: dict, dated: dict) -> d
                         rows.append(row)
                     position += 1
     features = _features(config)
-    scratch = stage / "write" / f"{config}-{task['file']:05d}"
-    if scratch.exists():
-        shutil.rmtree(scratch)
-    writer = ShardWriter(scratch, config, features, rows_per_group=build.rows_per_group, rows_per_file=1 << 62)
-    for row in rows:
-        writer.add(row)
-    [written] = writer.close()
-    target = Path(task["out"]) / "data" / config / f"{SPLIT}-{task['file']:05d}-of-{task['files']:05d}.parquet"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    written.replace(target)
-    shutil.rmtree(scratch)
-    return _write_marker(Path(task["marker"]), {"num_rows": writer.num_rows, "num_bytes": writer.num_bytes, "keys": keys})
+    target = location(task["out"]) / "data" / config / f"{SPLIT}-{task['file']:05d}-of-{task['files']:05d}.parquet"
+    with _scratch(stage, f"{config}-{task['file']:05d}") as scratch:
+        writer = ShardWriter(scratch, config, features, rows_per_group=build.rows_per_group, rows_per_file=1 << 62)
+        for row in rows:
+            writer.add(row)
+        [written] = writer.close()
+        storage.upload(written, target)
+    return _write_marker(task["marker"], {"num_rows": writer.num_rows, "num_bytes": writer.num_bytes, "keys": keys})
 
 
 # --- the build (the driver) -------------------------------------------------------------------------------
@@ -377,21 +385,19 @@ class WrittenConfig:
     num_bytes: int = 0
 
 
-def stage_folder(out: Path) -> Path:
-    """The Ray build's staging folder, beside the output: kept across failed runs, so a rerun resumes."""
-    out = out.resolve()
+def stage_folder(out: Location) -> Location:
+    """The Ray build's staging folder, beside the output (on the same store when it is a URL): kept
+    across failed runs, so a rerun resumes."""
+    out = out if storage.is_remote(out) else out.resolve()
     return out.with_name(f".{out.name}.ray-stage")
 
 
-def _fingerprint(cfg: BuildConfig, paths: list[Path]) -> dict:
-    """What the staged results depend on: the pages and annotation files (name, size, mtime), the
-    settings and the code. A rerun reuses the staging folder only when this is unchanged."""
-    files = []
-    for path in paths:
-        for p in (path, path.with_name(path.name[: -len(".txt")] + ".ann.json")):
-            if p.exists():
-                st = p.stat()
-                files.append([p.name, st.st_size, st.st_mtime_ns])
+def _fingerprint(cfg: BuildConfig) -> dict:
+    """What the staged results depend on: the pages and annotation files (name, size, version: one
+    listing of the folder), the settings and the code. A rerun reuses the staging folder only when
+    this is unchanged."""
+    files = sorted([name, *stat] for name, stat in storage.listing(cfg.seeds).items()
+                   if name.endswith((".txt", ".ann.json")))
     code = hashlib.sha256()
     package = Path(_package_root()) / "akhbar"
     for p in sorted(package.rglob("*")):
@@ -430,13 +436,14 @@ def build_dataset_ray(cfg: BuildConfig, ray_cfg: RayConfig, card: Path | None = 
     check_output_folder(cfg.seeds, cfg.out)
     paths = seed_paths(cfg.seeds)
     stage = stage_folder(cfg.out)
-    inputs = _fingerprint(cfg, paths)
+    inputs = _fingerprint(cfg)
     if stage.exists() and (not (stage / "inputs.json").exists()
                            or json.loads((stage / "inputs.json").read_text(encoding="utf-8")) != inputs):
-        shutil.rmtree(stage)  # made from other pages, settings or code: nothing in it can be reused
-    for sub in ("pass1", "pass2", "link", "write", "out"):
-        (stage / sub).mkdir(parents=True, exist_ok=True)
-    (stage / "inputs.json").write_text(json.dumps(inputs), encoding="utf-8")
+        storage.remove_tree(stage)  # made from other pages, settings or code: nothing in it can be reused
+    if not storage.is_remote(stage):  # an object store has no folders to make
+        for sub in ("pass1", "pass2", "link", "write", "out"):
+            (stage / sub).mkdir(parents=True, exist_ok=True)
+    storage.write_bytes_atomic(stage / "inputs.json", json.dumps(inputs).encode("utf-8"))
     import ray.exceptions
 
     log = log if log is not None else StepLog()
@@ -445,7 +452,7 @@ def build_dataset_ray(cfg: BuildConfig, ray_cfg: RayConfig, card: Path | None = 
     try:
         report, text = _build(cfg, ray_cfg, paths, stage, gold_body, heldout, agreement, log)
     except (InputError, RecordError):
-        shutil.rmtree(stage, ignore_errors=True)
+        storage.remove_tree(stage)
         raise
     except ray.exceptions.RayError as err:
         raise RayBuildError(f"the Ray build failed ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}); "
@@ -466,10 +473,10 @@ def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], stage: Path,
     else:
         parts = ray_cfg.partitions or 2 * cluster_cpus()
         plan = {"partitions": parts, "chunks": _chunks(len(paths), parts, ray_cfg.max_chunk_pages)}
-        plan_path.write_text(json.dumps(plan), encoding="utf-8")
+        storage.write_bytes_atomic(plan_path, json.dumps(plan).encode("utf-8"))
     parts, chunks = plan["partitions"], [tuple(c) for c in plan["chunks"]]
     names = [p.name for p in paths]
-    folder = str(paths[0].parent.resolve())
+    folder = str(paths[0].parent if storage.is_remote(paths[0]) else paths[0].parent.resolve())
     build = BuildConfig(**{**{f.name: getattr(cfg, f.name) for f in fields(cfg)}, "progress": False})
     def step(name, func, tasks, **shared):
         return run_step(name, func, tasks, ray_cfg, cfg.progress, shared, log)
@@ -479,7 +486,7 @@ def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], stage: Path,
               "marker": str(stage / "pass1" / f"chunk-{c:05d}.json")} for c, (lo, hi) in enumerate(chunks)]
     partials = []
     for c, result in enumerate(step("count lines", pass1_task, tasks, build=build)):
-        table = pq.read_table(stage / "pass1" / f"chunk-{c:05d}.parquet")
+        table = storage.read_table(stage / "pass1" / f"chunk-{c:05d}.parquet")
         partial = line_count_partial((), build.segment.corpus_repeat_max_words)
         partial.documents = result["documents"]
         partial.counts.update(dict(zip(table["hash"].to_pylist(), table["n"].to_pylist())))
@@ -538,17 +545,26 @@ def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], stage: Path,
         event_keys.extend((doc_id, keys) for doc_id, keys in result["keys"])
     all_links = sorted(duplicate_links + links.same_event_links(event_keys))
     limits = {"rows_per_group": cfg.rows_per_group, "rows_per_file": cfg.rows_per_file}
-    if (out / "data" / "links").exists():
-        shutil.rmtree(out / "data" / "links")
-    writers["links"] = write_rows(out, "links", LINK_FEATURES, (asdict(link) for link in all_links), **limits)
+    storage.remove_tree(out / "data" / "links")  # a rerun writes them again
+    with _scratch(stage, "links") as scratch:
+        writers["links"] = write_rows(scratch, "links", LINK_FEATURES, (asdict(link) for link in all_links), **limits)
+        for path in sorted((scratch / "data" / "links").iterdir()):
+            storage.upload(path, out / "data" / "links" / path.name)
 
     # card, then the swap
     with log.timed("card"):
         figures = evaluation.run(cfg.seeds, gold_body, heldout, cfg.segment, agreement)
         # the last release kept or marked gone, as the local build does (akhbar.release_state)
         text, release_note = carry_release(cfg.out, out, lambda stamp: render_card(out, writers, figures, release=stamp))
-    replace_dir(out, cfg.out)
-    shutil.rmtree(stage)
+    try:
+        storage.publish(out, cfg.out)
+    except OSError as err:
+        if not storage.is_remote(cfg.out):
+            raise
+        raise RayBuildError(f"copying the built files to {cfg.out} failed ({err}); it may hold old and new files "
+                            f"together now: rerun the same command to finish the copy (the build is kept in {stage})",
+                            out_unchanged=False) from err
+    storage.remove_tree(stage)
     report = (f"Built {writers['documents'].num_rows} documents ({writers['entities'].num_rows} entity mentions, "
               f"{writers['events'].num_rows} events, {writers['links'].num_rows} links) into {cfg.out} "
               f"on Ray ({len(chunks)} chunks, {parts} link partitions; {log.ran} tasks run"

@@ -95,10 +95,17 @@ def read_page(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
 
 
 def seed_paths(seeds_dir: Path) -> list[Path]:
-    """The ``*.txt`` files of a seeds folder, sorted by name (the order of the dataset)."""
-    if not seeds_dir.is_dir():
+    """The ``*.txt`` files of a seeds folder (local, or a URL: :mod:`akhbar.storage`), sorted by
+    name (the order of the dataset). One listing of the folder, whatever its size."""
+    from akhbar.storage import listing
+
+    try:
+        names = sorted(listing(seeds_dir)) if seeds_dir.is_dir() else None
+    except (FileNotFoundError, NotADirectoryError):
+        names = None
+    if names is None:
         raise InputError(seeds_dir, "no such folder")
-    paths = sorted(p for p in seeds_dir.iterdir() if p.suffix == ".txt" and p.is_file())
+    paths = [seeds_dir / name for name in names if name.endswith(".txt") and len(name) > len(".txt")]
     if not paths:
         raise InputError(seeds_dir, "the folder holds no *.txt page")
     seen: dict[str, Path] = {}
@@ -108,7 +115,7 @@ def seed_paths(seeds_dir: Path) -> list[Path]:
         if other is not path:
             raise InputError(path, f"its id clashes with {other.name} (ids must differ in more than letter case)")
     pages = {p.stem for p in paths}
-    for annotation in sorted(seeds_dir.glob("*.ann.json")):
-        if annotation.name[: -len(".ann.json")] not in pages:
-            raise InputError(annotation, f"no page {annotation.name[: -len('.ann.json')]}.txt for this annotation file")
+    for name in names:
+        if name.endswith(".ann.json") and name[: -len(".ann.json")] not in pages:
+            raise InputError(seeds_dir / name, f"no page {name[: -len('.ann.json')]}.txt for this annotation file")
     return paths

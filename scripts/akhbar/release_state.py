@@ -16,11 +16,11 @@ not kept, and ``release.json`` stays as the record the next release is compared 
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from akhbar.storage import copy_file
 from akhbar.validate import CARD, CHECKSUMS, CROISSANT, RELEASE, file_sha256, front_matter, release_files
 
 #: Files written by `akhbar release` that a build copies over when it keeps the release.
@@ -97,7 +97,7 @@ def carry_release(out: Path, staged: Path, render: Callable[[dict | None], str])
         text = render(None)
         (staged / CARD).write_text(text, encoding="utf-8")
         if (out / RELEASE).exists():  # unreadable: kept for `akhbar release` to name the problem
-            shutil.copy2(out / RELEASE, staged / RELEASE)
+            copy_file(out / RELEASE, staged / RELEASE)
         return text, ""
     stamp = {"version": record["version"], "date": record["date"]}
     text = render(stamp)
@@ -105,11 +105,11 @@ def carry_release(out: Path, staged: Path, render: Callable[[dict | None], str])
     if (out / CHECKSUMS).exists() and same_files(out, staged):
         for name in RELEASE_ONLY:
             if (out / name).exists():
-                shutil.copy2(out / name, staged / name)
+                copy_file(out / name, staged / name)
         return text, f"It is still release {stamp['version']} of {stamp['date']}: the same files, checksums and Croissant kept."
     text = render(None)
     (staged / CARD).write_text(text, encoding="utf-8")
-    shutil.copy2(out / RELEASE, staged / RELEASE)
+    copy_file(out / RELEASE, staged / RELEASE)
     return text, (f"The dataset is UNRELEASED: it differs from release {stamp['version']} of {stamp['date']}, so the "
                   f"card has no version and {CHECKSUMS} and {CROISSANT} were not kept; cut the next release with "
                   "`akhbar release`.")

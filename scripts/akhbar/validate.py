@@ -547,7 +547,7 @@ def card_problems(root: Path, rows: dict[str, int]) -> Iterator[Problem]:
 
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    with path.open("rb") as f:  # a Path or a URL's UPath (akhbar.storage)
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

@@ -123,10 +123,12 @@ def iter_rows(root: Path, config: str, columns: list[str] | None = None, batch_s
 
     A few rows at a time become Python objects: a thousand documents would take ~150 MB.
     """
-    for path in sorted((root / "data" / config).glob(f"{SPLIT}-*.parquet")):
-        parquet = pq.ParquetFile(path)
-        for batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
-            yield from batch.to_pylist()
+    from akhbar.storage import files_under, parquet_file
+
+    for path in files_under(root / "data" / config, f"{SPLIT}-*.parquet"):
+        with parquet_file(path) as parquet:
+            for batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
+                yield from batch.to_pylist()
 
 
 @contextmanager
