@@ -179,6 +179,11 @@ def test_a_url_needs_the_ray_engine(runner, fixture_seeds, tmp_path):
     assert result.exit_code == 2 and "needs --engine ray" in result.output and "--seeds" in result.output
 
 
+def test_a_url_fsspec_cannot_reach_is_refused_at_once(runner, tmp_path):
+    result = runner.invoke(main, ["build", "--seeds", "nosuch://bucket/pages", "--out", str(tmp_path / "o"), "--engine", "ray"])
+    assert result.exit_code == 2 and "Invalid value for '--seeds': nosuch://bucket/pages: " in result.output
+
+
 def test_ray_address_needs_the_ray_engine(runner, tmp_path):
     result = runner.invoke(main, ["build", "--out", str(tmp_path / "o"), "--ray-address", "127.0.0.1:6379"])
     assert result.exit_code == 2 and "--ray-address needs --engine ray" in result.output

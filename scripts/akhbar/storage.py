@@ -34,13 +34,10 @@ from typing import Iterator, Union
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-try:  # universal-pathlib: a dependency of the package, but a local build needs none of it
-    from upath import UPath
-except ImportError:  # pragma: no cover
-    UPath = None
+from upath import UPath
 
 #: A page folder, a staging folder or a dataset: local, or a URL.
-Location = Union[Path, "UPath"]
+Location = Union[Path, UPath]
 
 
 def is_url(value: str | os.PathLike) -> bool:
@@ -51,16 +48,20 @@ def location(value: str | os.PathLike) -> Location:
     """``value`` as a path: a :class:`Path` when it is local, a :class:`UPath` when it is a URL."""
     if isinstance(value, Path) or not is_url(value):
         return Path(value)
-    if UPath is None:
-        raise ValueError(f"{value}: URLs need universal-pathlib (pip install universal-pathlib)")
-    return UPath(str(value))
+    import fsspec
+    try:
+        path = UPath(str(value))
+        fsspec.get_filesystem_class(path.protocol)  # now, not at the first read on a worker
+    except (ValueError, ImportError) as err:  # a protocol fsspec does not know, or whose package is missing
+        raise ValueError(f"{value}: {err}") from None
+    return path
 
 
 def is_remote(path: Location) -> bool:
     """Whether ``path`` is reached through fsspec (a URL), not the local file system's own calls.
     A ``file://`` URL is remote in this sense: it takes the code path of an object store."""
     # universal-pathlib gives a path with no scheme a PosixUPath (a pathlib path too): local
-    return UPath is not None and isinstance(path, UPath) and type(path).__name__ not in ("PosixUPath", "WindowsUPath")
+    return isinstance(path, UPath) and type(path).__name__ not in ("PosixUPath", "WindowsUPath")
 
 
 def listing(folder: Location) -> dict[str, tuple[int, str]]:
