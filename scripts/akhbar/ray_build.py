@@ -3,8 +3,9 @@
 Every step is a Ray Data ``map_batches`` over task descriptions, one block per task, each task
 calling the functions of :mod:`akhbar.stages` (and :func:`akhbar.pipeline.process_page`, unchanged)
 that the local build calls. The tasks meet through Parquet files in a staging folder beside the
-output (a local folder, or a URL on an object store every node reaches: :mod:`akhbar.storage`), and every global step orders rows by their position in the sorted page list, so the
-output does not depend on the number of nodes, workers or partitions::
+output (a local folder, or a URL on an object store every node reaches: :mod:`akhbar.storage`),
+and every global step orders rows by their position in the sorted page list, so the output does
+not depend on the number of nodes, workers or partitions::
 
     pass 1   chunk of pages  → line-count partial             pass1/chunk-C.parquet   (summed here)
     pass 2   chunk of pages  → staged documents              pass2/data/documents/chunk-C.parquet
