@@ -65,7 +65,7 @@ def test_output_contract(text):
     entity_schema = {"$ref": "#/$defs/entity", "$defs": schema["$defs"]}
     entities = annotate_entities(text, dt.date(2019, 2, 7))
     assert entities
-    assert SOURCE == f"auto:{ANNOTATOR}@{VERSION}" == "auto:ner_crf@1"
+    assert SOURCE == f"auto:{ANNOTATOR}@{VERSION}" == "auto:ner_crf@2"
     assert [e["id"] for e in entities] == [f"T{i}" for i in range(1, len(entities) + 1)]
     previous_end = 0
     for e in entities:

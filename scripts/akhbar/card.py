@@ -404,10 +404,10 @@ publication date: أمس الأربعاء in a page of 2019-02-07 is 2019-02-06;
   article without a cue phrase may be kept.
 - Publishers are read from the byline, the copyright line and a lone site-name line; a page that
   names its outlet nowhere else gets none.
-- Automatic entities come from a CRF tagger trained on ANERcorp (2007 news-wire) and about 135
+- Automatic entities come from a CRF tagger trained on ANERcorp (2007 news-wire) and about 195
   pages of this project's gold: names of kinds rare in both (products, laws, programmes), club and
-  company names written alone, and long role spans are its weakest; its figures on unseen pages
-  are in the quality section.
+  company names written alone, villages and local bodies, and long role spans are its weakest; its
+  figures on unseen pages are in the quality section.
 - The first release is small ({d} pages); figures on so few pages have wide error bars.
 
 ## Sensitive content

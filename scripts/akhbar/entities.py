@@ -1,4 +1,4 @@
-"""Automatic entity annotation for documents without gold annotations (``auto:ner_crf@1``).
+"""Automatic entity annotation for documents without gold annotations (``auto:ner_crf@2``).
 
 :func:`annotate_entities` (body text [+ publication date, publisher] → entity dicts) follows
 ``entity_guidelines.md`` in four steps:
@@ -30,7 +30,7 @@ from akhbar.ner.rules import annotate_rules, lexicon
 from akhbar.normalize import normalize
 
 ANNOTATOR = "ner_crf"
-VERSION = "1"
+VERSION = "2"  # 2: retrained with tagger training pages G-J (1: pages A-F)
 SOURCE = f"auto:{ANNOTATOR}@{VERSION}"
 
 #: Labels taken from the rules as they are.

@@ -27,7 +27,7 @@ from akhbar.segment import CorpusLineCounts, segment
 
 #: The held-out sets every command scores by default (tests/heldout*/, each with a set.json).
 HELDOUT_SETS = tuple(Path(f"tests/{name}") for name in ("heldout", "heldout_final", "heldout_unseen", "heldout_set4", "heldout_set5",
-                                                        "heldout_set6", "heldout_set7"))
+                                                        "heldout_set6", "heldout_set7", "heldout_set8"))
 
 
 @dataclass(frozen=True)

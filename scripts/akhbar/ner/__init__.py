@@ -5,4 +5,4 @@
 #: The studied held-out sets whose entity gold trains the tagger, with the seeds' gold. A set
 #: whose figure is reported as blind is never listed here.
 TRAINING_SETS = ("tests/heldout_final", "tests/heldout_unseen", "tests/heldout_set4", "tests/heldout_set5",
-                 *(f"tests/tagger_training/pages_{x}" for x in "abcdef"))
+                 *(f"tests/tagger_training/pages_{x}" for x in "abcdefghij"))
