@@ -301,6 +301,29 @@ class _Clause:
     last_token: int
 
 
+class _Regions:
+    """Text ranges [start, end) with a lookup of those that overlap a range.
+
+    A region overlapping [lo, hi) starts after ``lo - longest`` (``longest``: the longest
+    region's length; regions here lie within a sentence), so only the regions starting in
+    (lo - longest, hi) are looked at, found by bisection: the list scanned whole per mention made
+    the meeting extractor O(page) per mention.
+    """
+
+    def __init__(self, regions: list[tuple[int, int]]):
+        self.regions = regions
+        self.order = sorted(range(len(regions)), key=lambda n: regions[n][0])
+        self.starts = [regions[n][0] for n in self.order]
+        self.longest = max((e - s for s, e in regions), default=0)
+
+    def overlapping(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The regions with start < hi and lo < end, in list order."""
+        a = bisect.bisect_right(self.starts, lo - self.longest)
+        b = bisect.bisect_left(self.starts, hi)
+        return [self.regions[n] for n in sorted(self.order[a:b])
+                if self.regions[n][0] < hi and lo < self.regions[n][1]]
+
+
 class _Doc:
     """body_text with its view, words, sentences, clauses, entities, dates and cue matches."""
 
@@ -327,11 +350,17 @@ class _Doc:
         self.clauses = _with_tokens(self.clauses, tokens)
         self.entities = sorted(entities, key=lambda e: (e["start"], -e["end"]))
         self.entity_starts = [e["start"] for e in self.entities]
+        # the same entities by end (their indexes in self.entities), for entities_ending_in
+        self.by_end = sorted(range(len(self.entities)), key=lambda n: self.entities[n]["end"])
+        self.entity_ends = [self.entities[n]["end"] for n in self.by_end]
         self.dates = find_dates(text, open_dates=True)
         self.date_starts = [d.start for d in self.dates]
         self.cues = _cue_hits(tokens)
         self.quotes = _quote_regions(text, self.sentences)
         self.topics = self._topic_regions()
+        self.quote_index, self.topic_index = _Regions(self.quotes), _Regions(self.topics)
+        self._covered: dict[str, frozenset[int]] = {}
+        self._canonical_by_id: dict[str, str] | None = None
         self.home_city = self._home_city()
 
     # words and positions
@@ -361,8 +390,11 @@ class _Doc:
         return [i for i in range(lo, hi) if i in starts]
 
     def covered(self, kind: str) -> frozenset[int]:
-        """Word indexes inside a ``kind`` cue."""
-        return frozenset(k for i, n in self.cues.get(kind, {}).items() for k in range(i, i + n))
+        """Word indexes inside a ``kind`` cue (made once per kind: the cues do not change, and
+        rebuilding the set on every call cost O(page) per number read)."""
+        if kind not in self._covered:
+            self._covered[kind] = frozenset(k for i, n in self.cues.get(kind, {}).items() for k in range(i, i + n))
+        return self._covered[kind]
 
     def starts_with(self, clause: int, kind: str) -> bool:
         first = self.clauses[clause].first_token
@@ -371,6 +403,25 @@ class _Doc:
     def entities_in(self, start: int, end: int) -> list[dict]:
         """Entities starting in text range [start, end)."""
         return self.entities[bisect.bisect_left(self.entity_starts, start):bisect.bisect_left(self.entity_starts, end)]
+
+    def canonical_by_id(self) -> dict[str, str]:
+        """Entity id → canonical name (the last entity with that id wins), made once."""
+        if self._canonical_by_id is None:
+            self._canonical_by_id = {e["id"]: e["canonical"] for e in self.entities}
+        return self._canonical_by_id
+
+    def entities_ending_in(self, lo: int, hi: int) -> list[dict]:
+        """Entities whose end is in [lo, hi] (both included), in the order of ``self.entities``:
+        found by bisection where a scan of every entity cost O(page) per call."""
+        a = bisect.bisect_left(self.entity_ends, lo)
+        b = bisect.bisect_right(self.entity_ends, hi)
+        return [self.entities[n] for n in sorted(self.by_end[a:b])]
+
+    def meeting_noun_in(self, lo: int, hi: int) -> bool:
+        """Whether a meeting noun is at a word index in [lo, hi). ``meeting_nouns`` is in word
+        order (triggers are found left to right), so bisection answers, not a scan of them all."""
+        i = bisect.bisect_left(self.meeting_nouns, lo)
+        return i < len(self.meeting_nouns) and self.meeting_nouns[i] < hi
 
     def dates_in(self, start: int, end: int) -> list[DateMention]:
         """Date expressions starting in text range [start, end)."""
@@ -591,22 +642,29 @@ def _bind_supports(doc: _Doc, hits: list[_Hit], cfg: EventConfig) -> tuple[dict[
     # A noun after على هامش is a preposition's object, never a verb's (سيترأس، على هامش الاجتماع، لقاء).
     nouns = [n for n, h in enumerate(hits) if h.form.cls in _NOUN_CLASSES
              and doc.cue_at("sidelines", h.lo - 2) != 2]
+    # The nouns of each clause and of each sentence, in the order of ``nouns``: a verb only ever
+    # looks at those of its own clause or sentence (or the clause before), where a scan of every
+    # noun per verb cost O(page) per verb.
+    by_clause: dict[int, list[int]] = defaultdict(list)
+    by_sentence: dict[int, list[int]] = defaultdict(list)
+    for n in nouns:
+        by_clause[doc.tokens[hits[n].lo].clause].append(n)
+        by_sentence[doc.tokens[hits[n].lo].sentence].append(n)
     bound: dict[int, list[_Hit]] = defaultdict(list)
     unbound: list[_Hit] = []
     for hit in hits:
         if hit.form.cls not in _SUPPORT_CLASSES:
             continue
         clause = doc.tokens[hit.lo].clause
-        same = [n for n in nouns if doc.tokens[hits[n].lo].clause == clause
-                and min(abs(hits[n].lo - hit.hi), abs(hit.lo - hits[n].hi)) <= cfg.support_window]
+        same = [n for n in by_clause.get(clause, ())
+                if min(abs(hits[n].lo - hit.hi), abs(hit.lo - hits[n].hi)) <= cfg.support_window]
         if not same:
             # fronted adverbials between verb and object: احتضنت مراكش، أمس الأربعاء، الاجتماع
-            same = [n for n in nouns if doc.tokens[hits[n].lo].sentence == doc.tokens[hit.lo].sentence
-                    and 0 <= hits[n].lo - hit.hi <= cfg.support_window]
+            same = [n for n in by_sentence.get(doc.tokens[hit.lo].sentence, ())
+                    if 0 <= hits[n].lo - hit.hi <= cfg.support_window]
         if not same and doc.starts_with(clause, "relative") and clause > 0 \
                 and doc.clauses[clause - 1].sentence == doc.clauses[clause].sentence:
-            same = [n for n in nouns if doc.tokens[hits[n].lo].clause == clause - 1]
-            same = same[-1:]  # الاجتماع، الذي انعقد: the last noun before the relative
+            same = by_clause.get(clause - 1, [])[-1:]  # الاجتماع، الذي انعقد: the last noun before the relative
         if same:
             target = min(same, key=lambda n: min(abs(hits[n].lo - hit.hi), abs(hit.lo - hits[n].hi)))
             bound[target].append(hit)
@@ -736,7 +794,7 @@ def _mark_sidelines(doc: _Doc, m: _Mention, hit: _Hit, s_lo: int, s_hi: int) -> 
     merging, :func:`_place_sidelines`), not those its clause repeats."""
     for k in doc.cue_in("sidelines", s_lo, s_hi):
         noun = k + doc.cue_at("sidelines", k)
-        if noun in doc.meeting_nouns and not hit.lo <= noun < hit.hi:
+        if doc.meeting_noun_in(noun, noun + 1) and not hit.lo <= noun < hit.hi:
             m.sidelines_of, m.distinct = noun, True
             m.date = m.date_value = m.date_iso = m.date_basis = m.place = None
             m.place_set, m.virtual = frozenset(), False
@@ -783,7 +841,7 @@ def _sentence_arguments(doc: _Doc, m: _Mention, hit: _Hit, cfg: EventConfig) -> 
     start, end = doc.sentences[m.sentence]
     if doc.hits_per_sentence.get(m.sentence, 0) > 1:
         s_lo, _s_hi = _sentence_tokens(doc, m.sentence)
-        if any(s_lo <= k < hit.lo for k in doc.meeting_nouns):
+        if doc.meeting_noun_in(s_lo, hit.lo):
             return
         end = doc.tokens[hit.lo].start
     probe = _Mention(trigger=m.trigger, lo=m.lo, hi=m.hi, sentence=m.sentence, cls=m.cls)
@@ -848,7 +906,7 @@ def _read_arguments(doc: _Doc, m: _Mention, scope: tuple[int, int], broad: tuple
     """Date, place, virtual, subtype, realis cues, participants and attendance of one mention."""
     anchor = (doc.tokens[m.lo].start, doc.tokens[m.hi - 1].end)
     lo, hi = min(scope[0], broad[0]), max(scope[1], broad[1])
-    topics = [r for r in doc.topics if r[0] < hi and lo < r[1] and not (r[0] <= anchor[0] < r[1])]
+    topics = [r for r in doc.topic_index.overlapping(lo, hi) if not (r[0] <= anchor[0] < r[1])]
     entities = doc.entities_in(lo, hi)
 
     def in_topic(pos: int) -> bool:
@@ -891,7 +949,7 @@ def _read_arguments(doc: _Doc, m: _Mention, scope: tuple[int, int], broad: tuple
         if kind:
             m.realis, m.realis_strength = kind, 2
     # participants and attendance, in the broad scope
-    quotes = [q for q in doc.quotes if q[0] < hi and lo < q[1] and not (q[0] <= anchor[0] < q[1])]
+    quotes = [q for q in doc.quote_index.overlapping(lo, hi) if not (q[0] <= anchor[0] < q[1])]
     adversaries = _adversaries()
     seen = set()
     for e in entities:
@@ -915,7 +973,7 @@ def _other_meeting_between(doc: _Doc, m: _Mention, d: DateMention) -> bool:
     i = doc.token_at(d.start)
     if i is None:
         return False
-    return any(m.hi <= k < i or i < k < m.lo for k in doc.meeting_nouns)
+    return doc.meeting_noun_in(m.hi, i) or doc.meeting_noun_in(i + 1, m.lo)
 
 
 def _blocked(doc: _Doc, d: DateMention) -> bool:
@@ -930,7 +988,7 @@ def _blocked(doc: _Doc, d: DateMention) -> bool:
     for n in range(3, 6):
         k = i - n
         if k >= 0 and doc.tokens[k].sentence == doc.tokens[i].sentence and doc.cue_at("since", k):
-            return not any(k < j < i for j in doc.meeting_nouns)
+            return not doc.meeting_noun_in(k + 1, i)
     return False
 
 
@@ -1003,7 +1061,7 @@ def _locative(doc: _Doc, e: dict) -> bool:
         return True
     if prefix.endswith("و") and prefix not in ("و",):
         # glued coordination (في العراقوسوريا): the place written just before shares the preposition
-        glued = [x for x in doc.entities if x["end"] == e["start"] - 1 and x["label"] in PLACE_LABELS]
+        glued = [x for x in doc.entities_ending_in(e["start"] - 1, e["start"] - 1) if x["label"] in PLACE_LABELS]
         return any(_locative(doc, x) for x in glued)
     if prefix not in ("", "و", "ف") or i == 0:
         return False
@@ -1020,7 +1078,7 @@ def _locative(doc: _Doc, e: dict) -> bool:
                 return True  # بمدينة مراكش
             return i >= 2 and bool(doc.cue_at("locative_prep", i - 2))  # في مدينة مراكش
     if prefix == "و":  # في العراق وسوريا: a coordinated place shares the preposition
-        before = [x for x in doc.entities if x["end"] <= token.start and x["end"] >= prev.start]
+        before = doc.entities_ending_in(prev.start, token.start)
         return any(x["label"] in PLACE_LABELS and _locative(doc, x) for x in before)
     return False
 
@@ -1046,8 +1104,8 @@ def _add_host(doc: _Doc, m: _Mention, host: _Hit) -> None:
     near = []
     for i in candidates:
         if 0 <= i < len(doc.tokens) and doc.tokens[i].sentence == m.sentence:
-            near += [e for e in doc.entities if e["label"] in PLACE_LABELS
-                     and doc.tokens[i].start <= e["start"] < doc.tokens[i].end]
+            # the entities starting in the word, by bisection (a scan of them all was O(page))
+            near += [e for e in doc.entities_in(doc.tokens[i].start, doc.tokens[i].end) if e["label"] in PLACE_LABELS]
     if not near or m.virtual:
         return
     hosting = near[0]
@@ -1156,18 +1214,79 @@ class _Event:
                    for other in self.mentions)
 
 
+class _Summary:
+    """What :meth:`_Event.compatible`, :meth:`_Event.shares` and :meth:`_Event.salience` read of an
+    event's mentions, gathered as mentions join it in :func:`_merge` (they do not change there),
+    with the same answers: the distinct values (a handful) where the methods read every mention,
+    which made merging a mention O(mentions merged so far) and the merge quadratic on a page of
+    many meetings."""
+
+    def __init__(self, m: _Mention):
+        self.count, self.first = 0, m.position
+        self.sidelines = self.virtual = False
+        self.date_values: set[str] = set()
+        self.place_sets: set[frozenset[str]] = set()
+        self.subtypes: set[str] = set()
+        self.strong_realis: set[str | None] = set()  # the realis of the mentions of strength >= 2
+        self.add(m)
+
+    def add(self, m: _Mention) -> None:
+        self.count += 1
+        self.first = min(self.first, m.position)
+        self.sidelines = self.sidelines or m.sidelines_of is not None
+        self.virtual = self.virtual or m.virtual
+        if m.date_value:
+            self.date_values.add(m.date_value)
+        if m.place_set:
+            self.place_sets.add(m.place_set)
+        if m.subtype:
+            self.subtypes.add(m.subtype)
+        if m.realis_strength >= 2:
+            self.strong_realis.add(m.realis)
+
+    def salience(self) -> tuple[int, int]:
+        return self.count, -self.first
+
+    def compatible(self, m: _Mention) -> bool:
+        if self.sidelines and not m.anaphoric:
+            return False
+        if m.date_value and any(not _compatible_dates(m.date_value, d) for d in self.date_values):
+            return False
+        if m.place_set and any(not (m.place_set & p) for p in self.place_sets):
+            return False
+        if (m.virtual and self.place_sets) or (self.virtual and m.place_set):
+            return False
+        family = _SUBTYPE_FAMILY.get(m.subtype, m.subtype)
+        if m.subtype and not m.anaphoric and any(s != m.subtype and family != _SUBTYPE_FAMILY.get(s, s)
+                                                 for s in self.subtypes):
+            return False
+        if m.realis_strength >= 2 and any(r != m.realis for r in self.strong_realis):
+            return False
+        return True
+
+    def shares(self, m: _Mention) -> bool:
+        return bool((m.date_value and any(_compatible_dates(m.date_value, d) for d in self.date_values))
+                    or any(m.place_set & p for p in self.place_sets) or (m.virtual and self.virtual))
+
+
 def _merge(mentions: list[_Mention]) -> list[_Event]:
     """Group mentions of the same meeting (rules in the module docstring, stage 5)."""
     events: list[_Event] = []
+    summaries: list[_Summary] = []  # summaries[n] answers for events[n] (see _Summary)
     for m in mentions:
-        fits = [e for e in events if e.compatible(m)]
-        sharing = [e for e in fits if e.shares(m)]
+        fits = [n for n, summary in enumerate(summaries) if summary.compatible(m)]
+        sharing = [n for n in fits if summaries[n].shares(m)]
         if sharing:
-            max(sharing, key=_Event.salience).mentions.append(m)
+            n = max(sharing, key=lambda n: summaries[n].salience())
         elif fits and (m.anaphoric or not (m.distinct or m.dated)):
-            max(fits, key=_Event.salience).mentions.append(m)
-        elif not m.merge_only:
-            events.append(_Event(m))
+            n = max(fits, key=lambda n: summaries[n].salience())
+        else:
+            if not m.merge_only:
+                events.append(_Event(m))
+                summaries.append(_Summary(m))
+            continue
+        events[n].mentions.append(m)
+        summaries[n].add(m)
     return [e for e in events if e.real]
 
 
@@ -1226,7 +1345,7 @@ def _to_dict(event: _Event, n: int, role: str, doc: _Doc) -> dict:
         "event_key": "",
         "source": SOURCE,
     }
-    record["event_key"] = event_key(record, doc.entities)
+    record["event_key"] = event_key(record, doc.entities, doc.canonical_by_id() if record["place"] else None)
     return record
 
 
@@ -1318,16 +1437,21 @@ def _main_event(doc: _Doc, events: list[_Event]) -> _Event | None:
     return busiest if len(busiest.mentions) >= 2 else None
 
 
-def event_key(event: dict, entities: list[dict]) -> str:
+def event_key(event: dict, entities: list[dict], canonical_by_id: dict[str, str] | None = None) -> str:
     """``Contact.Meet|<date or unknown-date>|<place canonical, virtual or unknown-place>``.
 
     >>> event_key({"date": "2019-02-06", "place": "T1", "virtual": False},
     ...           [{"id": "T1", "canonical": "واشنطن"}])
     'Contact.Meet|2019-02-06|واشنطن'
+
+    ``canonical_by_id``: ``{id: canonical}`` of ``entities`` when the caller has it (the extractor
+    makes it once per page: made per event, it cost O(page) per event).
     """
     place = "unknown-place"
     if event.get("place"):
-        canonical = {e["id"]: e["canonical"] for e in entities}.get(event["place"])
+        if canonical_by_id is None:
+            canonical_by_id = {e["id"]: e["canonical"] for e in entities}
+        canonical = canonical_by_id.get(event["place"])
         place = canonical or "unknown-place"
     elif event.get("virtual"):
         place = "virtual"

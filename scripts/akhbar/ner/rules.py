@@ -47,6 +47,7 @@ import datetime as dt
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
@@ -525,6 +526,7 @@ def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: L
     items = out
 
     # 2c. Titles: head [head|complement|nationality|GPE|ORG|modifier]...
+    taken = {k for m in items for k in range(m.start, m.end)}  # for _name_follows, once per page
     out = []
     i = 0
     while i < len(items):
@@ -565,7 +567,7 @@ def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: L
             j += 1
         # Trailing modifiers after a bare solo head only count when a name follows.
         alone = m.flagged("_HEAD", "alone") and not _counted(view, m, out, lex)
-        if qualified or (solo and _name_follows(view, items, j, lex)) or alone:
+        if qualified or (solo and _name_follows(view, items, j, lex, taken)) or alone:
             occ = merged(items[i:j], "OCC")
             out.append(occ)
             i = j
@@ -657,23 +659,37 @@ def _cited_media(view: str, publisher: str | None) -> list[Match]:
     return found
 
 
-def _counted(view: str, m: Match, before: list[Match], lex: Lexicon) -> bool:
-    """True for a head counted by a number (900 عداء), or joined by و to one (900 عداء وعداءة)."""
-    prev = _prev_token(view, m.start - len(m.prefix))
-    if prev in lex.numbers or re.search(r"\d\s*$", view[:m.start - len(m.prefix)]):
+def _counted(view: str, m: Match, before: list[Match], lex: Lexicon, n: int | None = None) -> bool:
+    """True for a head counted by a number (900 عداء), or joined by و to one (900 عداء وعداءة).
+    ``n``: how many of ``before`` come before ``m`` (all of them when None)."""
+    n = len(before) if n is None else n
+    pos = m.start - len(m.prefix)
+    prev = _prev_token(view, pos)
+    if prev in lex.numbers or _digit_before(view, pos):
         return True
-    return (m.prefix == "و" and bool(before) and before[-1].label is None and before[-1].has("_HEAD")
-            and _counted(view, before[-1], before[:-1], lex))
+    # an index into ``before``, not a copy of its head: copying per head cost O(page) each time
+    return (m.prefix == "و" and n > 0 and before[n - 1].label is None and before[n - 1].has("_HEAD")
+            and _counted(view, before[n - 1], before, lex, n - 1))
 
 
-def _name_follows(view: str, items: list[Match], j: int, lex: Lexicon) -> bool:
-    """True when a known or guessable person name follows ``items[j - 1]``."""
+def _digit_before(view: str, pos: int) -> bool:
+    """Whether ``view[:pos]`` ends with a digit and white space only after it (the regex
+    ``\\d\\s*$`` on that slice, read backwards from ``pos``: the slice and the regex cost O(pos) per
+    head). ``str.isspace``/``isdecimal`` are what ``\\s``/``\\d`` match in a str pattern."""
+    i = pos
+    while i > 0 and view[i - 1].isspace():
+        i -= 1
+    return i > 0 and view[i - 1].isdecimal()
+
+
+def _name_follows(view: str, items: list[Match], j: int, lex: Lexicon, taken: set[int]) -> bool:
+    """True when a known or guessable person name follows ``items[j - 1]``; ``taken``: the
+    characters of ``items`` (made once by the caller: building it here cost O(page) per head)."""
     prev = items[j - 1]
     if j < len(items) and items[j].entity() is not None and items[j].entity().label == "PERS":
         gap = view[prev.end:items[j].start]
         if not gap.strip(" ،,"):
             return True
-    taken = {k for m in items for k in range(m.start, m.end)}
     return _guess_name(view, prev.end, lex, taken, after_title=True) is not None
 
 
@@ -1069,9 +1085,10 @@ def _team_mentions(view: str, sc: _Scanner, found: list[Match]) -> list[Match]:
              and sc.role(sc.token_index(m.start) - 1, "TEAM") is not None}
     taken = {k for m in found for k in range(m.start, m.end)}
     extra = []
+    where = _occurrences(view, names)
     for name in names:
-        for hit in re.finditer(re.escape(name), view):
-            s, e = hit.start(), hit.end()
+        for s in _leftmost(where[name], len(name)):
+            e = s + len(name)
             left_ok, prefix, _ = _left_context(view, s, False)
             right_ok, _ = _right_context(view, e)
             if not (left_ok and right_ok) or any(k in taken for k in range(s, e)):
@@ -1084,16 +1101,46 @@ def _team_mentions(view: str, sc: _Scanner, found: list[Match]) -> list[Match]:
     return found + extra
 
 
+def _occurrences(view: str, keys) -> dict[str, list[int]]:
+    """Where each of ``keys`` (non-empty strings) occurs in ``view``: start offsets in order,
+    overlapping occurrences included. One pass of an Aho-Corasick automaton over the page for all
+    the keys, where a regex search per key cost O(page) per name (and a long page names more)."""
+    found: dict[str, list[int]] = {key: [] for key in keys}
+    if not found:
+        return found
+    automaton = ahocorasick.Automaton()
+    for key in found:
+        automaton.add_word(key, key)
+    automaton.make_automaton()
+    for end, key in automaton.iter(view):  # in order of end, so each key's starts come in order
+        found[key].append(end - len(key) + 1)
+    return found
+
+
+def _leftmost(starts: list[int], length: int) -> Iterator[int]:
+    """The occurrences ``re.finditer`` finds among ``starts`` (all those of one key of ``length``
+    characters): the leftmost, then the leftmost starting at or after its end, and so on."""
+    free_from = 0
+    for s in starts:
+        if s >= free_from:
+            yield s
+            free_from = s + length
+
+
 def _replace(items: list[Match], found: list[Match]) -> list[Match]:
     """``items`` with the pattern spans in: each replaces the items inside it, never cuts one."""
     kept_found: list[Match] = []
     occupied: set[int] = set()
+    # An item that overlaps a span [lo, hi) without lying inside it straddles lo or hi (starts
+    # before the boundary and ends after it). The boundaries items straddle, gathered once, answer
+    # that per span in O(1), where comparing each span with every item cost O(items) per span.
+    straddled = {k for n in items for k in range(n.start + 1, n.end)}
     for m in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
-        span = set(range(m.start - len(m.prefix), m.end))
+        lo, hi = m.start - len(m.prefix), m.end
+        span = set(range(lo, hi))
         if span & occupied:
             continue
-        if any(set(range(n.start, n.end)) & span and not (n.start >= m.start - len(m.prefix) and n.end <= m.end)
-               for n in items):
+        if lo < hi and (lo in straddled or hi in straddled):
             continue
         occupied |= span
         kept_found.append(m)
@@ -1349,11 +1396,12 @@ def _names(view: str, items: list[Match], lex: Lexicon, text: str, origin: list[
             continue
         # Two people with one surname in a document: the surname alone is left to nobody.
         surnames[key] = canonical if surnames.get(key, canonical) == canonical else None
+    where = _occurrences(view, [key for key, canonical in surnames.items() if canonical is not None])
     for key, canonical in surnames.items():
         if canonical is None:
             continue
-        for hit in re.finditer(re.escape(key), view):
-            s, e = hit.start(), hit.end()
+        for s in _leftmost(where[key], len(key)):
+            e = s + len(key)
             left_ok, prefix, _ = _left_context(view, s, False)
             right_ok, _ = _right_context(view, e)
             if left_ok and right_ok and not any(k in taken for k in range(s, e)):
@@ -1401,14 +1449,35 @@ def _vague_number(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, int,
     return s + k, e, j
 
 
+class _Rest(Sequence):
+    """``[head] + tokens[start:]`` without the copy: the numbers and months read after و (خمسة
+    وستة كيلومترات، 30 دقيقة و42 ثانية، يناير وفبراير) copied the page's tokens from there on,
+    O(page) per such number or month."""
+
+    def __init__(self, head: tuple[str, int, int], tokens: list[tuple[str, int, int]], start: int):
+        self.head, self.tokens, self.start = head, tokens, start
+
+    def __len__(self) -> int:
+        return 1 + max(0, len(self.tokens) - self.start)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[x] for x in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return self.head if k == 0 else self.tokens[self.start + k - 1]
+
+
 def _clock_part(tokens: list[tuple[str, int, int]], j: int, view: str, lex: Lexicon) -> tuple[int, int] | None:
     """``و42 ثانية`` after a clock duration: ``(next index, end)``, or None."""
     tok = tokens[j][0]
     if tok == "و" and j + 1 < len(tokens) and tokens[j + 1][1] == tokens[j][2]:
         j += 1
-        rest = [tokens[j]] + tokens[j + 1:]
+        rest = _Rest(tokens[j], tokens, j + 1)
     elif tok.startswith("و") and len(tok) > 1:
-        rest = [(tok[1:], tokens[j][1] + 1, tokens[j][2])] + tokens[j + 1:]
+        rest = _Rest((tok[1:], tokens[j][1] + 1, tokens[j][2]), tokens, j + 1)
     else:
         return None
     number = _parse_number(rest, 0, view, lex)
@@ -1640,10 +1709,10 @@ def _numbers(view: str, lex: Lexicon) -> list[Match]:
         second = None
         if j < len(tokens) and tokens[j][0].startswith("و") and not view[end:tokens[j][1]].strip(" "):
             if len(tokens[j][0]) > 1:
-                cand = _parse_number([(tokens[j][0][1:], tokens[j][1] + 1, tokens[j][2])] + tokens[j + 1:], 0, view, lex)
+                cand = _parse_number(_Rest((tokens[j][0][1:], tokens[j][1] + 1, tokens[j][2]), tokens, j + 1), 0, view, lex)
                 offset = j
             elif j + 1 < len(tokens) and tokens[j + 1][1] == tokens[j][2]:  # و42: the digits are a token
-                cand = _parse_number(tokens[j + 1:], 0, view, lex)
+                cand = _parse_number(_Rest(tokens[j + 1], tokens, j + 2), 0, view, lex)
                 offset = j + 1
             else:
                 cand = None
@@ -1806,7 +1875,7 @@ def _periods(view: str, lex: Lexicon) -> list[Match]:
                 start = tokens[i - 1][1]
             end = tokens[j - 1][2]
             if j < len(tokens) and joined(j) and word(j).startswith("و"):
-                again = _month_at([(word(j)[1:], tokens[j][1] + 1, tokens[j][2])] + tokens[j + 1:], 0, view)
+                again = _month_at(_Rest((word(j)[1:], tokens[j][1] + 1, tokens[j][2]), tokens, j + 1), 0, view)
                 if again is not None:
                     end = tokens[j + again - 1][2]
             add(start, end, "DATE")
@@ -2050,12 +2119,34 @@ def _join_dates(text: str, kept: list[tuple[int, int, str, str]]) -> list[tuple[
     """
     words = _pattern_words()
     out: list[list] = _day_numbers_into_dates(text, [list(k) for k in kept])
+    # The characters the spans of ``out`` hold, kept up to date as spans grow: ``free`` looks a
+    # range up in it (O(range)) where it scanned every span (O(page) per date). Spans are never
+    # empty, so a range [a, b) with a < b is free exactly when none of its characters is held.
+    held = {k for s, e, _l, _c in out for k in range(s, e)}
 
     def free(a: int, b: int) -> bool:
-        return not any(s < b and a < e for s, e, _l, _c in out)
+        if a >= b:  # not asked by the rules below; the scan keeps its meaning for such a range
+            return not any(s < b and a < e for s, e, _l, _c in out)
+        return held.isdisjoint(range(a, b))
+
+    def grow(item: list, start: int, end: int) -> None:
+        held.update(range(start, item[0]), range(item[1], end))
+        item[0], item[1] = start, end
+
+    def inside(n: int, start: int, end: int) -> list[list]:
+        """The spans other than ``out[n]`` in [start, end), for a start at or after ``out[n]``'s end:
+        ``out`` is in start order (a span only ever grows over free characters or over the spans
+        it swallows), so they follow ``out[n]``, where the list was scanned whole per date."""
+        found = []
+        for k in range(n + 1, len(out)):
+            if out[k][0] >= end:
+                break  # spans start at or after ``end`` from here on: none lies inside
+            if out[k][0] >= start and out[k][1] <= end:
+                found.append(out[k])
+        return found
 
     added = []
-    for item in out:
+    for n, item in enumerate(out):
         s, e, label, _c = item
         if label != "DATE":
             continue
@@ -2068,22 +2159,22 @@ def _join_dates(text: str, kept: list[tuple[int, int, str, str]]) -> list[tuple[
                 if k and normalize(word[:k]) not in _PROCLITIC_CHAINS:
                     continue
                 if core in words.get("DATE_PREFIX", ()) and free(ws + k, s):
-                    item[0] = ws + k
+                    grow(item, ws + k, item[1])
                     break
                 if core in words.get("DAYPART", ()) and free(ws + k, s):
                     added.append([ws + k, ws + len(word), "TIME", word[k:]])
                     break
         after = _WORD_AFTER.match(text[e:e + 20])
         if after and normalize(after.group(1)) in words.get("DURATION_ADJ", ()) and free(e, e + after.end()):
-            item[1] = e + after.end()
+            grow(item, item[0], e + after.end())
         # 13 فبراير (شباط) 2018: the month's other name in brackets, then the year
         alias = _MONTH_ALIAS_YEAR.match(text, item[1])
         if alias and normalize(alias.group(1)) in _month_words():
-            inner = [o for o in out if o is not item and o[0] >= item[1] and o[1] <= alias.end()]
+            inner = inside(n, item[1], alias.end())
             if all(o[2] in ("DATE", "CARDINAL") for o in inner):
                 for o in inner:
                     o[2] = None  # swallowed
-                item[1] = alias.end()
+                grow(item, item[0], alias.end())
                 if re.fullmatch(r"\d{4}(-\d\d){0,2}", item[3]):
                     item[3] = alias.group(2) + item[3][4:]
         # مطلع يوليو/تموز: the month's other name after a slash
@@ -2092,17 +2183,17 @@ def _join_dates(text: str, kept: list[tuple[int, int, str, str]]) -> list[tuple[
             names = [w for w in (slash.group(1), slash.group(1).split(" ")[0])
                      if tuple(normalize(w).split()) in _month_names()]
             slash_end = slash.start(1) + len(names[0]) if names else 0
-            inner = [o for o in out if o is not item and o[0] >= item[1] and o[1] <= slash_end]
+            inner = inside(n, item[1], slash_end)
             if names and all(o[2] == "DATE" for o in inner):
                 for o in inner:
                     o[2] = None
-                item[1] = slash_end
+                grow(item, item[0], slash_end)
         # 3 أغسطس الجاري: the month's own "current / next / last"
         tail = _WORD_AFTER.match(text[item[1]:item[1] + 20])
         last = normalize(text[item[0]:item[1]].split()[-1]) if text[item[0]:item[1]].split() else ""
         if (tail and normalize(tail.group(1)) in _MONTH_TAILS and last in _month_words()
                 and free(item[1], item[1] + tail.end())):
-            item[1] += tail.end()
+            grow(item, item[0], item[1] + tail.end())
     out = [o for o in out if o[2] is not None]
     out = sorted(out + added)
     joined: list[list] = []
