@@ -526,7 +526,7 @@ def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: L
     items = out
 
     # 2c. Titles: head [head|complement|nationality|GPE|ORG|modifier]...
-    taken = {k for m in items for k in range(m.start, m.end)}  # for _name_follows, once per page
+    taken: set[int] | None = None  # the items' characters for _name_follows: made once, when first needed
     out = []
     i = 0
     while i < len(items):
@@ -567,6 +567,8 @@ def _compose(view: str, items: list[Match], text: str, origin: list[int], lex: L
             j += 1
         # Trailing modifiers after a bare solo head only count when a name follows.
         alone = m.flagged("_HEAD", "alone") and not _counted(view, m, out, lex)
+        if solo and not qualified and taken is None:
+            taken = {k for n in items for k in range(n.start, n.end)}
         if qualified or (solo and _name_follows(view, items, j, lex, taken)) or alone:
             occ = merged(items[i:j], "OCC")
             out.append(occ)
@@ -1134,7 +1136,7 @@ def _replace(items: list[Match], found: list[Match]) -> list[Match]:
     # An item that overlaps a span [lo, hi) without lying inside it straddles lo or hi (starts
     # before the boundary and ends after it). The boundaries items straddle, gathered once, answer
     # that per span in O(1), where comparing each span with every item cost O(items) per span.
-    straddled = {k for n in items for k in range(n.start + 1, n.end)}
+    straddled = {k for n in items for k in range(n.start + 1, n.end)} if found else set()
     for m in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
         lo, hi = m.start - len(m.prefix), m.end
         span = set(range(lo, hi))
@@ -2119,18 +2121,23 @@ def _join_dates(text: str, kept: list[tuple[int, int, str, str]]) -> list[tuple[
     """
     words = _pattern_words()
     out: list[list] = _day_numbers_into_dates(text, [list(k) for k in kept])
-    # The characters the spans of ``out`` hold, kept up to date as spans grow: ``free`` looks a
-    # range up in it (O(range)) where it scanned every span (O(page) per date). Spans are never
-    # empty, so a range [a, b) with a < b is free exactly when none of its characters is held.
-    held = {k for s, e, _l, _c in out for k in range(s, e)}
+    # The characters the spans of ``out`` hold (made when first asked), kept up to date as spans
+    # grow: ``free`` looks a range up in it (O(range)) where it scanned every span (O(page) per
+    # date). Spans are never empty, so a range [a, b) with a < b is free exactly when none of its
+    # characters is held.
+    held: set[int] | None = None
 
     def free(a: int, b: int) -> bool:
+        nonlocal held
         if a >= b:  # not asked by the rules below; the scan keeps its meaning for such a range
             return not any(s < b and a < e for s, e, _l, _c in out)
+        if held is None:
+            held = {k for s, e, _l, _c in out for k in range(s, e)}
         return held.isdisjoint(range(a, b))
 
     def grow(item: list, start: int, end: int) -> None:
-        held.update(range(start, item[0]), range(item[1], end))
+        if held is not None:
+            held.update(range(start, item[0]), range(item[1], end))
         item[0], item[1] = start, end
 
     def inside(n: int, start: int, end: int) -> list[list]:
