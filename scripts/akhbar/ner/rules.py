@@ -1088,7 +1088,9 @@ def _team_mentions(view: str, sc: _Scanner, found: list[Match]) -> list[Match]:
     taken = {k for m in found for k in range(m.start, m.end)}
     extra = []
     where = _occurrences(view, names)
-    for name in names:
+    # longest first, then by text: a fixed order (a set's order follows the process's hash seed, and
+    # two names can compete for the same characters), and a longer name wins over its part
+    for name in sorted(names, key=lambda n: (-len(n), n)):
         for s in _leftmost(where[name], len(name)):
             e = s + len(name)
             left_ok, prefix, _ = _left_context(view, s, False)
