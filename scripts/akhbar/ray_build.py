@@ -48,7 +48,7 @@ from akhbar.card import render_card, strip_front_matter, write_text_atomic
 from akhbar.pipeline import BuildConfig, InputError, RecordError, check_output_folder, process_page, \
     staged_ids_and_dates
 from akhbar.ner_config import ner_features
-from akhbar.read import read_page, seed_paths
+from akhbar.read import read_page, seed_listing, seed_paths
 from akhbar.storage import Location, location
 from akhbar.release_state import carry_release
 from akhbar.schema import LINK_FEATURES, document_features, row_features
@@ -393,12 +393,11 @@ def stage_folder(out: Location) -> Location:
     return out.with_name(f".{out.name}.ray-stage")
 
 
-def _fingerprint(cfg: BuildConfig) -> dict:
-    """What the staged results depend on: the pages and annotation files (name, size, version: one
-    listing of the folder), the settings and the code. A rerun reuses the staging folder only when
-    this is unchanged."""
-    files = sorted([name, *stat] for name, stat in storage.listing(cfg.seeds).items()
-                   if name.endswith((".txt", ".ann.json")))
+def _fingerprint(cfg: BuildConfig, listed: dict[str, tuple[int, str]]) -> dict:
+    """What the staged results depend on: the pages and annotation files (name, size, version, from
+    the folder's listing ``listed``), the settings and the code. A rerun reuses the staging folder
+    only when this is unchanged."""
+    files = sorted([name, *stat] for name, stat in listed.items() if name.endswith((".txt", ".ann.json")))
     code = hashlib.sha256()
     package = Path(_package_root()) / "akhbar"
     for p in sorted(package.rglob("*")):
@@ -435,9 +434,10 @@ def build_dataset_ray(cfg: BuildConfig, ray_cfg: RayConfig, card: Path | None = 
     rerun of the same build resumes from it.
     """
     check_output_folder(cfg.seeds, cfg.out)
-    paths = seed_paths(cfg.seeds)
+    listed = seed_listing(cfg.seeds)  # once: the pages and the fingerprint both come from it
+    paths = seed_paths(cfg.seeds, listed)
     stage = stage_folder(cfg.out)
-    inputs = _fingerprint(cfg)
+    inputs = _fingerprint(cfg, listed)
     if stage.exists() and (not (stage / "inputs.json").exists()
                            or json.loads((stage / "inputs.json").read_text(encoding="utf-8")) != inputs):
         storage.remove_tree(stage)  # made from other pages, settings or code: nothing in it can be reused

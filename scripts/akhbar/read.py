@@ -94,17 +94,24 @@ def read_page(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
     return Page(id=doc_id, source_file=path.name, sha256=hashlib.sha256(data).hexdigest(), raw_text=raw_text, warnings=warnings)
 
 
-def seed_paths(seeds_dir: Path) -> list[Path]:
-    """The ``*.txt`` files of a seeds folder (local, or a URL: :mod:`akhbar.storage`), sorted by
-    name (the order of the dataset). One listing of the folder, whatever its size."""
+def seed_listing(seeds_dir: Path) -> dict[str, tuple[int, str]]:
+    """The files of a seeds folder with their size and version (:func:`akhbar.storage.listing`:
+    one listing, local or a URL), or :class:`InputError` when there is no such folder."""
     from akhbar.storage import listing
 
     try:
-        names = sorted(listing(seeds_dir)) if seeds_dir.is_dir() else None
+        if seeds_dir.is_dir():
+            return listing(seeds_dir)
     except (FileNotFoundError, NotADirectoryError):
-        names = None
-    if names is None:
-        raise InputError(seeds_dir, "no such folder")
+        pass
+    raise InputError(seeds_dir, "no such folder")
+
+
+def seed_paths(seeds_dir: Path, listed: dict[str, tuple[int, str]] | None = None) -> list[Path]:
+    """The ``*.txt`` files of a seeds folder (local, or a URL: :mod:`akhbar.storage`), sorted by
+    name (the order of the dataset). ``listed``: the folder's :func:`seed_listing` when the caller
+    already has it (on an object store a listing of a million pages is a thousand requests)."""
+    names = sorted(seed_listing(seeds_dir) if listed is None else listed)
     paths = [seeds_dir / name for name in names if name.endswith(".txt") and len(name) > len(".txt")]
     if not paths:
         raise InputError(seeds_dir, "the folder holds no *.txt page")

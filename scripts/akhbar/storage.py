@@ -181,16 +181,17 @@ def publish(staged: Location, out: Location) -> None:
         replace_dir(staged, out)
         return
     fs = out.fs
-    new = sorted(_relative_files(staged))
+    new = set(_relative_files(staged))
     old = set(_relative_files(out)) if out.exists() else set()
     for name in sorted(new, key=lambda n: (n == "README.md", n)):
         _make_parent(out / name)
         fs.copy(f"{staged.path}/{name}", f"{out.path}/{name}")
-    for name in sorted(old - set(new)):
+    for name in sorted(old - new):
         fs.rm_file(f"{out.path}/{name}")
     remove_tree(staged)
 
 
 def _relative_files(folder: Location) -> list[str]:
     root = folder.path.rstrip("/")
-    return [name[len(root) + 1:] for name in folder.fs.find(root) if not name[len(root) + 1:].startswith(".")]
+    relative = (name[len(root) + 1:] for name in folder.fs.find(root))
+    return [name for name in relative if not name.startswith(".")]
