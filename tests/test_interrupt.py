@@ -108,3 +108,61 @@ def test_a_waiter_on_a_removed_lock_file_takes_the_new_one(tmp_path):
     assert [run.wait(timeout=60) for run in runs] == [0, 0, 0]
     assert log.read_text().split() == ["in", "out"] * 3  # never two inside at once
     assert list(tmp_path.iterdir()) == [log]
+
+
+def _die_on_the_third(item: int) -> int:
+    """Run in a worker process: the worker is killed outright on item 3, as the OOM killer does."""
+    if item == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return item
+
+
+def test_a_killed_worker_stops_the_build_with_an_error_not_a_hang(tmp_path):
+    from akhbar.pipeline import BuildConfig, WorkerError, _in_windows, worker_pool
+    cfg = BuildConfig(seeds=tmp_path, out=tmp_path / "out", workers=2, batch_size=4)
+    with pytest.raises(WorkerError, match="a worker process died"):
+        with worker_pool(cfg) as pool:
+            list(_in_windows(pool, _die_on_the_third, list(range(20)), cfg))
+    # the surviving worker was stopped with the pool
+    assert not [p for p in __import__("multiprocessing").active_children() if "Process" in type(p).__name__]
+
+
+def test_a_killed_worker_is_one_line_and_exit_1(fixture_seeds, tmp_path):
+    """The whole command: a worker killed mid-build (here by a signal from outside) → exit 1,
+    one clear line, no traceback, the output folder untouched."""
+    out = tmp_path / "dataset"
+    env = {**os.environ, "PYTHONPATH": str(SCRIPTS)}
+    command = [sys.executable, "-c", "from akhbar.cli import main; main()", "build", "--seeds", str(fixture_seeds),
+               "--out", str(out), "--workers", "2", "--quiet", "--gold-body", str(tmp_path / "none"),
+               "--agreement", str(tmp_path / "none")]
+    run = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    deadline = time.monotonic() + 120
+    workers = []
+    while not workers:
+        assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+        workers = _workers_of(run.pid)
+        time.sleep(0.05)
+    os.kill(workers[0], signal.SIGKILL)
+    stdout, stderr = run.communicate(timeout=120)
+    if run.returncode == 0:
+        pytest.skip("the build finished before the worker was killed")
+    assert run.returncode == 1, stdout + stderr
+    assert "a worker process died" in stderr and "Traceback" not in stderr, stderr
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def _workers_of(pid: int) -> list[int]:
+    """Pids of the build's pool workers: children of its forkserver, itself a child of ``pid``."""
+    def children(parent: int) -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == parent:
+                    found.append(int(entry.name))
+        return found
+    return [worker for server in children(pid) for worker in children(server)]

@@ -727,6 +727,14 @@ def _quiet_peers() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+def _start_peer_worker() -> None:
+    """A peer worker's imports, done before the clock starts (as a forked worker had them)."""
+    _quiet_peers()
+    import justext  # noqa: F401
+    import trafilatura  # noqa: F401
+    _arabic_stoplist()
+
+
 def _extract_file(args: tuple[str, str]) -> int:
     name, path = args
     return len(EXTRACTORS[name](decode(Path(path).read_bytes(), path)[0]))
@@ -738,12 +746,16 @@ def time_extractors(paths: list[Path], workers: int) -> dict:
     out = {}
     for name in EXTRACTORS:
         args = [(name, str(p)) for p in paths]
-        start = time.perf_counter()
         if workers <= 1:
+            start = time.perf_counter()
             chars = sum(map(_extract_file, args))
         else:
-            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            with context.Pool(workers, initializer=_quiet_peers) as pool:
+            # not "fork": this process holds threads (the memory sampler's, Arrow's) whose locks a
+            # forked child can inherit held. The workers start and import before the clock starts.
+            context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+            with context.Pool(workers, initializer=_start_peer_worker) as pool:
+                pool.map(abs, range(4 * workers), chunksize=1)  # every worker up
+                start = time.perf_counter()
                 chars = sum(pool.imap_unordered(_extract_file, args, chunksize=max(1, min(64, len(args) // (4 * workers)))))
         seconds = time.perf_counter() - start
         out[name] = {"seconds": round(seconds, 3), "pages_per_s": round(len(paths) / seconds, 2),
@@ -923,13 +935,14 @@ def quality(seeds: Path, gold_body: Path | None, heldout: Iterable[Path], peers:
 # ============================================================================ the whole bench
 
 def _machine() -> dict:
+    from akhbar.pipeline import available_cpus
     commit = None
     with contextlib.suppress(Exception):
         import subprocess
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                                 timeout=5).stdout.strip() or None
     return {"akhbar": __version__, "commit": commit, "python": platform.python_version(),
-            "platform": platform.platform(), "cpus": os.cpu_count()}
+            "platform": platform.platform(), "cpus": os.cpu_count(), "usable_cpus": available_cpus()}
 
 
 def run_bench(cfg: BenchConfig, log=lambda message: None) -> dict:

@@ -91,7 +91,7 @@ def _run_options(command):
     command = click.option("--max-bytes", type=click.IntRange(min=1), default=None,
                            help="Refuse a page larger than this many bytes.  [default: 2 MiB]")(command)
     return click.option("--workers", type=click.IntRange(min=1), default=None,
-                        help="Worker processes for the per-page steps.  [default: number of cores]")(command)
+                        help="Worker processes for the per-page steps.  [default: the CPUs this process may use]")(command)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -149,14 +149,14 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
         akhbar build --engine ray --ray-address head-node:6379 --seeds s3://news/pages --out s3://news/akhbar
         python -c 'import datasets; print(datasets.load_dataset("dataset", "documents", split="train"))'
     """
-    from akhbar.pipeline import BuildConfig, InputError, RecordError, build_dataset
+    from akhbar.pipeline import BuildConfig, InputError, RecordError, WorkerError, available_cpus, build_dataset
     from akhbar.read import DEFAULT_MAX_BYTES
 
     if card is None and out == Path("dataset"):
         card = Path("DATASET_CARD.md")
     if card is not None and not card.resolve().parent.is_dir():
         _fail(f"{card}: the folder for the card does not exist")
-    cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
+    cfg = BuildConfig(seeds=seeds, out=out, workers=workers or available_cpus(),
                       max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=_progress(quiet))
     if ray_address is not None and engine != "ray":
         raise click.BadParameter("--ray-address needs --engine ray.", param_hint="--ray-address")
@@ -170,7 +170,7 @@ def build(seeds: Path, out: Path, workers: int | None, max_bytes: int | None, ca
     with _locked(*([] if is_remote(out) else [out])):
         try:
             report = run(cfg, card=card, gold_body=gold_body, heldout=list(heldout), agreement=agreement)
-        except (InputError, RecordError) as err:
+        except (InputError, RecordError, WorkerError) as err:
             _fail(f"{err}\nNothing was written: {out} is unchanged.")
         except (OSError, ValueError) as err:  # e.g. an unreadable gold file of the card's figures
             _fail(f"{err}\nThe build stopped; {out} is unchanged.")
@@ -430,21 +430,21 @@ def release(version: str, date_: str | None, seeds: Path, out: Path, card: Path 
     """
     import datetime as dt
 
-    from akhbar.pipeline import BuildConfig, InputError, RecordError
+    from akhbar.pipeline import BuildConfig, InputError, RecordError, WorkerError, available_cpus
     from akhbar.read import DEFAULT_MAX_BYTES
     from akhbar.release import ReleaseConfig, ReleaseError
     from akhbar.release import release as cut_release
 
     if card is None and out == Path("dataset"):
         card = Path("DATASET_CARD.md")
-    build_cfg = BuildConfig(seeds=seeds, out=out, workers=workers or os.cpu_count() or 1,
+    build_cfg = BuildConfig(seeds=seeds, out=out, workers=workers or available_cpus(),
                             max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=_progress(quiet))
     cfg = ReleaseConfig(version=version, date=date_ or dt.date.today().isoformat(), build=build_cfg, card=card,
                         changelog=changelog, gold_body=gold_body, heldout=heldout, agreement=agreement)
     with _locked(out, seeds):
         try:
             report = cut_release(cfg)
-        except (ReleaseError, InputError, RecordError) as err:
+        except (ReleaseError, InputError, RecordError, WorkerError) as err:
             _fail(f"{err}\nNo release was made: {out} is unchanged.")
     click.echo(report)
 

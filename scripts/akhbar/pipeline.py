@@ -34,8 +34,9 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
-from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Iterator
 
@@ -91,9 +92,23 @@ class RecordError(Exception):
     """A built record that breaks the schema: a bug or an annotation file the checks missed."""
 
 
+class WorkerError(Exception):
+    """A worker process died (killed by the system, most often for memory, or crashed)."""
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on: its affinity mask, which taskset and containers narrow
+    (``os.cpu_count()`` counts the machine's, and one worker per CPU of a 96-core host in a
+    2-CPU container would thrash)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 # --- pass 1 -------------------------------------------------------------------------------------
 
-def count_lines(paths: Sequence[Path], cfg: BuildConfig, pool: Pool | None = None) -> CorpusLineCounts:
+def count_lines(paths: Sequence[Path], cfg: BuildConfig, pool: ProcessPoolExecutor | None = None) -> CorpusLineCounts:
     """Pass 1: stream every page once and count the short lines pages share (only those frequent
     enough to matter are kept). Pages are read and their lines hashed in ``pool`` when given."""
     counts = CorpusLineCounts(cfg.segment.corpus_repeat_max_words)
@@ -208,31 +223,61 @@ def _process_in_worker(task: tuple[Path, CorpusLineCounts]) -> PageResult:
 
 
 @contextlib.contextmanager
-def worker_pool(cfg: BuildConfig) -> Iterator[Pool | None]:
-    """``cfg.workers`` processes for both passes, or None for one (everything then runs here)."""
+def worker_pool(cfg: BuildConfig) -> Iterator[ProcessPoolExecutor | None]:
+    """``cfg.workers`` processes for both passes, or None for one (everything then runs here).
+
+    A ``ProcessPoolExecutor``, not a ``multiprocessing.Pool``: when a worker dies (the kernel's
+    out-of-memory killer, a crash in a C extension) the executor says so, where a Pool waits
+    forever for the result the dead worker held. On any error or interrupt the workers are
+    stopped at once, not left to finish their chunk.
+    """
     if cfg.workers <= 1:
         yield None
         return
     # Not "fork": the parent holds threads (Arrow, tqdm) whose locks a forked child can inherit
     # held, and then waits forever. forkserver starts workers from a clean single-threaded process.
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    with context.Pool(cfg.workers, initializer=_init_worker, initargs=(cfg,)) as pool:
+    pool = ProcessPoolExecutor(cfg.workers, mp_context=context, initializer=_init_worker, initargs=(cfg,))
+    try:
         yield pool
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
 
 
-def _in_windows(pool: Pool, func, items: Sequence, cfg: BuildConfig) -> Iterator:
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the worker processes now."""
+    if hasattr(pool, "terminate_workers"):  # Python 3.14
+        pool.terminate_workers()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # before shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+
+
+def _in_windows(pool: ProcessPoolExecutor, func, items: Sequence, cfg: BuildConfig) -> Iterator:
     """``func`` over ``items`` in ``pool``, results in input order (so the output does not depend
     on the number of workers). Items go in windows of batch_size × workers, so neither tasks nor
     results pile up beyond one window."""
     window = cfg.batch_size * cfg.workers
-    for start in range(0, len(items), window):
-        yield from pool.imap(func, items[start:start + window], chunksize=max(1, cfg.batch_size // cfg.workers))
+    chunksize = max(1, cfg.batch_size // cfg.workers)
+    try:
+        for start in range(0, len(items), window):
+            yield from pool.map(func, items[start:start + window], chunksize=chunksize)
+    except BrokenProcessPool:
+        raise WorkerError(
+            "a worker process died while reading or annotating pages (killed by the system, most "
+            "often for lack of memory, or crashed); try fewer --workers or a smaller --max-bytes") from None
 
 
 # --- pass 2: all pages --------------------------------------------------------------------------
 
 def process_pages(paths: Sequence[Path], counts: CorpusLineCounts, cfg: BuildConfig,
-                  pool: Pool | None = None) -> Iterator[PageResult]:
+                  pool: ProcessPoolExecutor | None = None) -> Iterator[PageResult]:
     """Pass 2 over all pages, in path order, in ``pool`` when given."""
     bar = tqdm(total=len(paths), desc="annotate", unit="page", disable=not cfg.progress)
     if pool is None:
