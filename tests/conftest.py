@@ -10,6 +10,7 @@ reads all of seeds/."""
 from __future__ import annotations
 
 import shutil
+import traceback
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,14 @@ HELDOUT_ARGS = [arg for folder in HELDOUT_SETS for arg in ("--heldout", str(ROOT
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def explain(result) -> str:
+    """A CliRunner result's output and, when the command raised, its traceback (which the runner
+    keeps out of the output), for an assertion's message."""
+    if result.exc_info is None or isinstance(result.exception, SystemExit):
+        return result.output
+    return result.output + "".join(traceback.format_exception(*result.exc_info))
 
 
 def copy_fixture_seeds(folder: Path, annotations: bool = True) -> Path:

@@ -13,6 +13,7 @@ from akhbar.bench import BenchConfig, SyntheticCorpus, load_source, peer_kept_sp
 from akhbar.cli import main
 from akhbar.peer_html import as_html
 from akhbar.read import read_page, seed_paths
+from conftest import explain
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -155,7 +156,7 @@ def test_cli_quality_report(runner, tmp_path):
     pytest.importorskip("justext")
     out = tmp_path / "quality.json"
     result = runner.invoke(main, ["bench", "--quality", *QUALITY_ARGS, "--json-out", str(out)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, explain(result)
     assert "body extraction, heldout (" in result.output
     assert "(peers read each page as HTML rebuilt from its lines (akhbar.peer_html): blocks between blank lines as <div>" in result.stdout
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -175,7 +176,7 @@ def test_cli_speed_report_structure(runner, tmp_path):
     out = tmp_path / "bench.json"
     result = runner.invoke(main, ["bench", "--docs", "20", "--docs", "40", "--stage-docs", "10", "--seeds", str(SEEDS),
                                   "--gold-body", str(GOLD), "--workdir", str(tmp_path / "work"), "--json-out", str(out)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, explain(result)
     for text in ("pages/s", "MB/s", "peak RSS", "least squares", "10M pages", "trafilatura", "justext", "dedup"):
         assert text in result.output
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -201,7 +202,7 @@ def test_cli_speed_report_structure(runner, tmp_path):
 def test_cli_speed_report_without_peers(runner, tmp_path):
     result = runner.invoke(main, ["bench", "--docs", "15", "--stage-docs", "5", "--no-peers", "--seeds", str(SEEDS),
                                   "--gold-body", str(GOLD), "--workdir", str(tmp_path), "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, explain(result)
     report = json.loads(result.stdout)
     assert report["fit"] is None  # one size: no fit
     assert "peers" not in report["runs"][0] and "peers_one_core" not in report["stages"]

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from akhbar.cli import main
-from conftest import build_args
+from conftest import build_args, explain
 from akhbar.schema import document_features, load_schema, schema_problems
 from akhbar.write import iter_rows
 
@@ -87,7 +87,7 @@ def test_features_are_derived_from_the_schema(built):
 def test_same_seeds_same_bytes_whatever_the_workers(built, fixture_seeds, runner, tmp_path):
     out = tmp_path / "again"
     result = runner.invoke(main, build_args(fixture_seeds, out, workers=2))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, explain(result)
     assert parquet_hashes(out) == parquet_hashes(built)
     assert (out / "README.md").read_text(encoding="utf-8") == (built / "README.md").read_text(encoding="utf-8")
 
