@@ -16,7 +16,7 @@ def test_card_yaml_croissant_and_pyproject_agree(built):
     assert about.LICENSE_SECTION in card and "```bibtex\n@misc{akhbar," in card
     assert (ROOT / "DATASET_CARD.md").read_text(encoding="utf-8").count("## License and citation") == 1
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert project["license"]["text"] == about.CODE_LICENSE
+    assert project["license"] == about.CODE_LICENSE
     assert [a["name"] for a in project["authors"]] == list(about.AUTHORS)
     assert project["urls"]["Dataset"] == about.URL
     croissant = croissant_metadata(built, {"version": "1.2.3", "date": "2026-01-02"})
