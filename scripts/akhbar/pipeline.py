@@ -144,11 +144,17 @@ class PageList(Sequence[Path]):
 
 # --- pass 2: one page ---------------------------------------------------------------------------
 
-def process_page(path: Path, counts: CorpusLineCounts, cfg: BuildConfig) -> PageResult:
-    """read → segment → metadata → entities → events → validate → sign, for one page."""
+def process_page(path: Path, counts: CorpusLineCounts, cfg: BuildConfig, annotated: bool | None = None) -> PageResult:
+    """read → segment → metadata → entities → events → validate → sign, for one page.
+
+    ``annotated``: whether the page has an annotation file, when the caller knows it from the
+    folder's listing (on an object store each look is a request); None: look.
+    """
     page = read_page(path, cfg.max_bytes)
     ann_path = annotation_path(path)
-    annotations = load_annotations(ann_path, page.id, page.sha256, page.raw_text) if ann_path.exists() else None
+    if annotated is None:
+        annotated = ann_path.exists()
+    annotations = load_annotations(ann_path, page.id, page.sha256, page.raw_text) if annotated else None
     return annotate_page(page, counts, cfg, annotations)
 
 

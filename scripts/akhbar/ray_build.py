@@ -48,6 +48,7 @@ from akhbar.card import render_card, strip_front_matter, write_text_atomic
 from akhbar.pipeline import BuildConfig, InputError, RecordError, check_output_folder, process_page, \
     staged_ids_and_dates
 from akhbar.ner_config import ner_features
+from akhbar.gold import annotation_path
 from akhbar.read import read_page, seed_listing, seed_paths
 from akhbar.storage import Location, location
 from akhbar.release_state import carry_release
@@ -267,8 +268,8 @@ def pass2_task(task: dict, build: BuildConfig, counts) -> dict:
     folder = location(task["folder"])
     records, entity_counts, event_counts, sentence_counts = [], [], [], []
     flags, keys, sigs = [], [], []
-    for name in task["names"]:
-        result = process_page(folder / name, counts, build)
+    for name, annotated in zip(task["names"], task["annotated"]):
+        result = process_page(folder / name, counts, build, annotated)
         record = result.record
         records.append(record)
         entity_counts.append(len(record["entities"]))
@@ -451,7 +452,7 @@ def build_dataset_ray(cfg: BuildConfig, ray_cfg: RayConfig, card: Path | None = 
     with log.timed("start Ray"):
         started = connect(ray_cfg)
     try:
-        report, text = _build(cfg, ray_cfg, paths, stage, gold_body, heldout, agreement, log)
+        report, text = _build(cfg, ray_cfg, paths, listed, stage, gold_body, heldout, agreement, log)
     except (InputError, RecordError):
         storage.remove_tree(stage)
         raise
@@ -467,7 +468,8 @@ def build_dataset_ray(cfg: BuildConfig, ray_cfg: RayConfig, card: Path | None = 
     return report
 
 
-def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], stage: Path, gold_body, heldout, agreement, log: StepLog):
+def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], listed: dict, stage: Path, gold_body, heldout,
+           agreement, log: StepLog):
     plan_path = stage / "plan.json"
     if plan_path.exists():  # a rerun keeps the first run's cut, whatever the cluster is now
         plan = json.loads(plan_path.read_text(encoding="utf-8"))
@@ -496,7 +498,9 @@ def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], stage: Path,
     del partials
 
     # pass 2: the pages, staged; link rows by partition
-    tasks = [{**t, "first": chunks[t["chunk"]][0], "partitions": parts,
+    # which pages have an annotation file, from the listing: no request per page to ask
+    annotated = [annotation_path(p).name in listed for p in paths]
+    tasks = [{**t, "first": chunks[t["chunk"]][0], "partitions": parts, "annotated": annotated[slice(*chunks[t["chunk"]])],
               "marker": str(stage / "pass2" / f"chunk-{t['chunk']:05d}.json")} for t in tasks]
     done = step("annotate", pass2_task, tasks, build=build, counts=counts)
     entity_counts = np.array([n for r in done for n in r["entities"]], dtype=np.int64)
