@@ -312,3 +312,22 @@ def test_help_has_examples(runner):
     for command in ("validate", "add", "release"):
         result = runner.invoke(main, [command, "--help"])
         assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_validate_names_a_broken_or_mismatched_release_file(runner, released):
+    dataset = released / "dataset"
+    croissant = json.loads((dataset / "croissant.json").read_text(encoding="utf-8"))
+    (dataset / "croissant.json").write_text(json.dumps({**croissant, "version": "9.9.9"}), encoding="utf-8")
+    (dataset / "release.json").write_text("{not json", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(dataset)])
+    assert result.exit_code == 1
+    assert "croissant.json: $.version: '9.9.9' is not the card's version '1.0.0'" in result.output, result.output
+    assert "release.json: $: not a JSON file" in result.output
+    assert result.output.splitlines()[-1].endswith("error(s), release 1.0.0.")  # its date was in release.json
+    assert "$.documents" not in result.output  # a file that does not parse is not also miscounted
+    (dataset / "release.json").unlink()
+    (dataset / "croissant.json").unlink()
+    result = runner.invoke(main, ["validate", str(dataset)])
+    # missing: only the checksum list says so (they are not also unparsable or miscounted)
+    assert not [line for line in result.output.splitlines() if line.startswith(("croissant.json", "release.json"))], result.output
+    assert "croissant.json does not exist" in result.output

@@ -37,8 +37,8 @@ class ReleaseStatus:
     date: str | None = None
 
     def __str__(self) -> str:
-        if self.released:
-            return f"release {self.version} of {self.date}"
+        if self.released:  # the date is release.json's: unknown when that file is missing or broken
+            return f"release {self.version}" + (f" of {self.date}" if self.date else "")
         if self.version is None:
             return "unreleased (no release yet)"
         return f"unreleased (changed since release {self.version} of {self.date})"

@@ -581,18 +581,27 @@ def checksum_problems(root: Path) -> Iterator[Problem]:
             yield Problem(CHECKSUMS, "$", f"{_relative(root, file)} is not listed")
 
 
-def croissant_problems(root: Path, card_version: str | None) -> Iterator[Problem]:
-    """``croissant.json``: parses, its version is the card's, every file it names exists with its hash."""
-    path = root / CROISSANT
+def _versioned_json(root: Path, name: str, card_version: str | None):
+    """Problems of the release file ``name`` when it does not parse or its version is not the
+    card's (yielded); returns its data (None when it is missing or does not parse)."""
+    path = root / name
     if not path.exists():
-        return
+        return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
-        yield Problem(CROISSANT, "$", f"not a JSON file: {err}")
-        return
+        yield Problem(name, "$", f"not a JSON file: {err}")
+        return None
     if data.get("version") != card_version:
-        yield Problem(CROISSANT, "$.version", f"{data.get('version')!r} is not the card's version {card_version!r}")
+        yield Problem(name, "$.version", f"{data.get('version')!r} is not the card's version {card_version!r}")
+    return data
+
+
+def croissant_problems(root: Path, card_version: str | None) -> Iterator[Problem]:
+    """``croissant.json``: parses, its version is the card's, every file it names exists with its hash."""
+    data = yield from _versioned_json(root, CROISSANT, card_version)
+    if data is None:
+        return
     for n, item in enumerate(data.get("distribution", [])):
         if item.get("@type") != "cr:FileObject" or "contentUrl" not in item:
             continue
@@ -616,16 +625,9 @@ def release_problems(root: Path, rows: dict[str, int]) -> Iterator[Problem]:
         pass
     yield from checksum_problems(root)
     yield from croissant_problems(root, card_version)
-    path = root / RELEASE
-    if path.exists() and card_version is not None:  # without a version, a build kept the last release's file
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as err:
-            yield Problem(RELEASE, "$", f"not a JSON file: {err}")
-            return
-        if data.get("version") != card_version:
-            yield Problem(RELEASE, "$.version", f"{data.get('version')!r} is not the card's version {card_version!r}")
-        if len(data.get("documents", {})) != rows.get("documents"):
+    if card_version is not None:  # without a version, a build kept the last release's file
+        data = yield from _versioned_json(root, RELEASE, card_version)
+        if data is not None and len(data.get("documents", {})) != rows.get("documents"):
             yield Problem(RELEASE, "$.documents", f"lists {len(data.get('documents', {}))} documents, the data holds {rows.get('documents')}")
 
 
