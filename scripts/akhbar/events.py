@@ -1191,35 +1191,13 @@ class _Event:
     def salience(self) -> tuple[int, int]:
         return len(self.mentions), -self.first
 
-    def compatible(self, m: _Mention) -> bool:
-        if any(other.sidelines_of is not None for other in self.mentions) and not m.anaphoric:
-            return False  # a meeting on the sidelines is only ever referred back to (هذا اللقاء)
-        for other in self.mentions:
-            if m.date_value and other.date_value and not _compatible_dates(m.date_value, other.date_value):
-                return False
-            if m.place_set and other.place_set and not (m.place_set & other.place_set):
-                return False
-            if (m.virtual and other.place_set) or (other.virtual and m.place_set):
-                return False
-            if m.subtype and other.subtype and m.subtype != other.subtype and not m.anaphoric and \
-                    _SUBTYPE_FAMILY.get(m.subtype, m.subtype) != _SUBTYPE_FAMILY.get(other.subtype, other.subtype):
-                return False
-            if m.realis_strength >= 2 and other.realis_strength >= 2 and m.realis != other.realis:
-                return False
-        return True
-
-    def shares(self, m: _Mention) -> bool:
-        return any((m.date_value and other.date_value and _compatible_dates(m.date_value, other.date_value))
-                   or (m.place_set & other.place_set) or (m.virtual and other.virtual)
-                   for other in self.mentions)
-
 
 class _Summary:
-    """What :meth:`_Event.compatible`, :meth:`_Event.shares` and :meth:`_Event.salience` read of an
-    event's mentions, gathered as mentions join it in :func:`_merge` (they do not change there),
-    with the same answers: the distinct values (a handful) where the methods read every mention,
-    which made merging a mention O(mentions merged so far) and the merge quadratic on a page of
-    many meetings."""
+    """What the merge asks of an event's mentions (may a mention join: it conflicts with none of
+    them; does it share a date, a place or virtuality with one; how salient is the event),
+    gathered as mentions join (they do not change there): the distinct values, a handful, so a
+    question costs the same however many mentions the event has (asking every mention made
+    :func:`_merge` quadratic on a page of many meetings)."""
 
     def __init__(self, m: _Mention):
         self.count, self.first = 0, m.position
@@ -1229,6 +1207,13 @@ class _Summary:
         self.subtypes: set[str] = set()
         self.strong_realis: set[str | None] = set()  # the realis of the mentions of strength >= 2
         self.add(m)
+
+    @classmethod
+    def of(cls, mentions: list[_Mention]) -> _Summary:
+        summary = cls(mentions[0])
+        for m in mentions[1:]:
+            summary.add(m)
+        return summary
 
     def add(self, m: _Mention) -> None:
         self.count += 1
@@ -1249,7 +1234,7 @@ class _Summary:
 
     def compatible(self, m: _Mention) -> bool:
         if self.sidelines and not m.anaphoric:
-            return False
+            return False  # a meeting on the sidelines is only ever referred back to (هذا اللقاء)
         if m.date_value and any(not _compatible_dates(m.date_value, d) for d in self.date_values):
             return False
         if m.place_set and any(not (m.place_set & p) for p in self.place_sets):
@@ -1415,7 +1400,7 @@ def _complete_from_headline(main: _Event, headline: str, published: dt.date | No
         elif d.direction == "last" or (d.relative_days or 0) < 0:
             m.realis, m.realis_strength = "actual", 1
     _fix_weekday(m, published)
-    if has_date or not main.compatible(m):
+    if has_date or not _Summary.of(main.mentions).compatible(m):
         m.date = m.date_value = m.date_iso = m.date_basis = None
     if has_realis:
         m.realis, m.realis_strength = None, 0
