@@ -154,15 +154,5 @@ def test_a_killed_worker_is_one_line_and_exit_1(fixture_seeds, tmp_path):
 
 def _workers_of(pid: int) -> list[int]:
     """Pids of the build's pool workers: children of its forkserver, itself a child of ``pid``."""
-    def children(parent: int) -> list[int]:
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                if int(fields[1]) == parent:
-                    found.append(int(entry.name))
-        return found
-    return [worker for server in children(pid) for worker in children(server)]
+    from akhbar.bench import _children  # the bench's reading of /proc, for its memory sampler
+    return [worker for server in _children(pid) for worker in _children(server)]

@@ -20,9 +20,14 @@ GOLD = "gold"
 SUFFIX = ".ann.json"
 
 
+def annotation_name(page_name: str) -> str:
+    """The file name of a seed page's annotation file: ``<id>.txt`` → ``<id>.ann.json``."""
+    return page_name[: -len(".txt")] + SUFFIX
+
+
 def annotation_path(seed_path: Path) -> Path:
     """Where the annotation file of a seed page lives: beside it, ``<id>.ann.json``."""
-    return seed_path.with_name(seed_path.name[: -len(".txt")] + SUFFIX)
+    return seed_path.with_name(annotation_name(seed_path.name))
 
 
 def load_annotations(path: Path, doc_id: str, sha256: str, raw_text: str) -> dict:

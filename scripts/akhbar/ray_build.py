@@ -48,7 +48,7 @@ from akhbar.card import render_card, strip_front_matter, write_text_atomic
 from akhbar.pipeline import BuildConfig, InputError, RecordError, check_output_folder, process_page, \
     staged_ids_and_dates
 from akhbar.ner_config import ner_features
-from akhbar.gold import annotation_path
+from akhbar.gold import annotation_name
 from akhbar.read import read_page, seed_listing, seed_paths
 from akhbar.storage import Location, location
 from akhbar.release_state import carry_release
@@ -499,7 +499,7 @@ def _build(cfg: BuildConfig, ray_cfg: RayConfig, paths: list[Path], listed: dict
 
     # pass 2: the pages, staged; link rows by partition
     # which pages have an annotation file, from the listing: no request per page to ask
-    annotated = [annotation_path(p).name in listed for p in paths]
+    annotated = [annotation_name(name) in listed for name in names]
     tasks = [{**t, "first": chunks[t["chunk"]][0], "partitions": parts, "annotated": annotated[slice(*chunks[t["chunk"]])],
               "marker": str(stage / "pass2" / f"chunk-{t['chunk']:05d}.json")} for t in tasks]
     done = step("annotate", pass2_task, tasks, build=build, counts=counts)
